@@ -1,0 +1,112 @@
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { fastifyApolloHandler } from '@as-integrations/fastify';
+import cors from '@fastify/cors';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  LogController,
+} from 'fastify';
+import type { GraphQLFormattedError } from 'graphql';
+import { type Context, createContext, type Services } from './context';
+import { ErrorCode } from './errors';
+import { buildGraphQLSchema } from './schema';
+
+export const GRAPHQL_PATH = '/graphql';
+
+export async function buildApp(orm: MikroORM, services: Services): Promise<FastifyInstance> {
+  const { config } = services;
+  const app = Fastify({
+    logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
+    logController: new LogController({ disableRequestLogging: !config.logRequests }),
+    trustProxy: config.trustProxy,
+    bodyLimit: config.bodyLimitBytes,
+    requestTimeout: 30_000,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  await app.register(cors, {
+    origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
+    credentials: false,
+    maxAge: 600,
+  });
+  app.setErrorHandler((error: FastifyError, _request, reply) => {
+    const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) app.log.error({ err: describeError(error) }, 'request failed');
+    const message = status === 500 ? 'Internal server error.' : error.message;
+    return reply.status(status).send({ errors: [{ message, extensions: { code: httpErrorCode(status) } }] });
+  });
+
+  const apollo = new ApolloServer<Context>({
+    schema: await buildGraphQLSchema(),
+    introspection: config.introspection,
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    // Shutdown is ours (src/server.ts): Apollo's own signal handler would race it and re-raise the signal.
+    stopOnTerminationSignals: false,
+    logger: app.log,
+    formatError: (formatted, error) => formatError(formatted, error, app.log),
+    plugins: [landingPagePlugin(config.landingPage)],
+  });
+  await apollo.start();
+  // fastify.close() stops accepting, lets in-flight requests finish, then runs this.
+  app.addHook('onClose', () => apollo.stop());
+  app.route({
+    url: GRAPHQL_PATH,
+    method: ['GET', 'POST', 'OPTIONS'],
+    handler: fastifyApolloHandler(apollo, { context: (request) => createContext(orm, services, request) }),
+  });
+
+  app.get('/healthz', async (_request, reply) => {
+    const healthy = await orm.em
+      .getConnection()
+      .execute('select 1')
+      .then(
+        () => true,
+        () => false,
+      );
+    return reply.status(healthy ? 200 : 503).send({ status: healthy ? 'ok' : 'database unavailable' });
+  });
+  return app;
+}
+
+function landingPagePlugin(enabled: boolean): ApolloServerPlugin<Context> {
+  return enabled
+    ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
+    : ApolloServerPluginLandingPageDisabled();
+}
+
+/** Errors we raise carry a safe message and a code; anything else is logged and replaced by a generic one. */
+function formatError(formatted: GraphQLFormattedError, error: unknown, log: FastifyBaseLogger) {
+  if (formatted.extensions?.code !== ErrorCode.Internal) return formatted;
+  log.error({ err: describeError(unwrapResolverError(error)) }, 'resolver failed');
+  return {
+    message: 'Internal server error.',
+    path: formatted.path,
+    extensions: { code: ErrorCode.Internal },
+  };
+}
+
+/**
+ * What is logged of an unexpected error: its type, driver code and stack frames, but not its message, which for
+ * database errors can quote SQL parameters such as token digests or password hashes.
+ */
+export function describeError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { type: typeof error };
+  return {
+    type: error.constructor.name,
+    code: (error as { code?: unknown }).code,
+    frames: error.stack?.split('\n').filter((line) => line.trimStart().startsWith('at ')),
+  };
+}
+
+function httpErrorCode(status: number): string {
+  if (status === 500) return ErrorCode.Internal;
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 413) return 'PAYLOAD_TOO_LARGE';
+  return 'BAD_REQUEST';
+}

@@ -1,0 +1,93 @@
+import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
+import type { Clock } from '../clock';
+import { User } from '../entities/user.entity';
+import { InvalidInput, NotFound } from '../errors';
+import type { PasswordHasher } from './passwords';
+
+export interface NewUser {
+  username: string;
+  email: string;
+  password: string | null;
+  isStaff?: boolean;
+  isSuperuser?: boolean;
+}
+
+const USERNAME_PATTERN = /^[\w.@+-]{1,150}$/;
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const MIN_PASSWORD_LENGTH = 8;
+export const MAX_PASSWORD_LENGTH = 1024;
+
+export async function createUser(
+  em: EntityManager,
+  hasher: PasswordHasher,
+  clock: Clock,
+  input: NewUser,
+): Promise<User> {
+  validateUsername(input.username);
+  if (input.email !== '' && !EMAIL_PATTERN.test(input.email))
+    throw new InvalidInput('Enter a valid email address.');
+  if (input.password !== null) validateNewPassword(input.password);
+  const user = em.create(User, {
+    username: input.username,
+    email: input.email,
+    passwordHash: input.password === null ? '!' : await hasher.hash(input.password),
+    isStaff: input.isStaff ?? false,
+    isSuperuser: input.isSuperuser ?? false,
+    isActive: true,
+    dateJoined: clock.now(),
+    lastLogin: null,
+  });
+  try {
+    await em.flush();
+  } catch (error) {
+    if (error instanceof UniqueConstraintViolationException) {
+      throw new InvalidInput(`A user with the username "${input.username}" already exists.`);
+    }
+    throw error;
+  }
+  return user;
+}
+
+export async function findUserByUsername(em: EntityManager, username: string): Promise<User> {
+  const user = await em.findOne(User, { username });
+  if (!user) throw new NotFound(`No user has the username "${username}".`);
+  return user;
+}
+
+export async function setPassword(em: EntityManager, hasher: PasswordHasher, user: User, password: string) {
+  validateNewPassword(password);
+  user.passwordHash = await hasher.hash(password);
+  await em.flush();
+}
+
+/**
+ * The user whose username and password match, or null. Unknown user, wrong password, inactive user and
+ * unusable hash all cost one bcrypt check and give the same null.
+ */
+export async function checkCredentials(
+  em: EntityManager,
+  hasher: PasswordHasher,
+  username: string,
+  password: string,
+): Promise<User | null> {
+  const user = await em.findOne(User, { username });
+  const check = await hasher.verify(password, user?.passwordHash ?? null);
+  if (!user || !check.valid || !user.isActive) return null;
+  if (check.needsRehash) user.passwordHash = await hasher.hash(password);
+  return user;
+}
+
+export function validateNewPassword(password: string) {
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    throw new InvalidInput(`The password must be at least ${MIN_PASSWORD_LENGTH} characters long.`);
+  }
+  if (password.length > MAX_PASSWORD_LENGTH) {
+    throw new InvalidInput(`The password must be at most ${MAX_PASSWORD_LENGTH} characters long.`);
+  }
+}
+
+function validateUsername(username: string) {
+  if (!USERNAME_PATTERN.test(username)) {
+    throw new InvalidInput('The username must be 1-150 characters: letters, digits and @ . + - _ only.');
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Runs the enabled authentication schemes for a request, DRF-style: the header's keyword picks the scheme, and a
+ * credential that is presented but refused fails the whole request with HTTP 401 and a WWW-Authenticate
+ * challenge listing the enabled schemes. Nothing presented means anonymous; an unknown keyword, a repeated
+ * Authorization header or a refused credential never silently falls back to anonymous.
+ */
+import { AuthenticationFailed, INVALID_TOKEN_MESSAGE } from '../errors';
+import { parseAuthorizationHeader } from './authorization-header';
+import {
+  type AuthRequest,
+  type AuthScheme,
+  type Authentication,
+  CredentialsRejected,
+} from './schemes/auth-scheme';
+
+export const REALM = 'tokengate';
+
+export class Authenticator {
+  constructor(private readonly schemes: readonly AuthScheme[]) {}
+
+  /** The caller, or null for an anonymous request; throws AuthenticationFailed. */
+  async authenticate(headerValues: readonly string[], request: AuthRequest): Promise<Authentication | null> {
+    if (headerValues.length > 1) throw this.fail(INVALID_TOKEN_MESSAGE, null);
+    const header = parseAuthorizationHeader(headerValues[0]);
+    if (!header) return null;
+    const keyword = header.keyword.toLowerCase();
+    const scheme = this.schemes.find((candidate) => candidate.keyword.toLowerCase() === keyword);
+    if (!scheme) {
+      throw this.fail(`Unsupported authorization scheme; use ${this.keywords()}.`, null);
+    }
+    try {
+      return await scheme.authenticate(header.credentials, request);
+    } catch (error) {
+      if (error instanceof CredentialsRejected) throw this.fail(error.message, scheme);
+      throw error;
+    }
+  }
+
+  /** The WWW-Authenticate value: one challenge per enabled scheme, the refused one marked invalid_token. */
+  challenge(refused: AuthScheme | null): string {
+    return this.schemes
+      .map((scheme) =>
+        scheme === refused
+          ? `${scheme.keyword} realm="${REALM}", error="invalid_token"`
+          : `${scheme.keyword} realm="${REALM}"`,
+      )
+      .join(', ');
+  }
+
+  private fail(message: string, refused: AuthScheme | null): AuthenticationFailed {
+    return new AuthenticationFailed(message, this.challenge(refused));
+  }
+
+  private keywords(): string {
+    return this.schemes.map((scheme) => scheme.keyword).join(' or ');
+  }
+}

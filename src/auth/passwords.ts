@@ -1,0 +1,68 @@
+/**
+ * Password hashing. New hashes use Django's `bcrypt_sha256` encoding: bcrypt over the hex SHA-256 of the
+ * password. bcrypt alone silently ignores everything past 72 bytes; the SHA-256 step makes every byte count and
+ * keeps the encoding compatible with hashes imported from Django. Checking a password always costs one bcrypt
+ * run at the configured cost, also when there is no usable hash (unknown user, `!` unusable password, unknown
+ * algorithm), so response times do not reveal which accounts exist.
+ */
+import { createHash } from 'node:crypto';
+import { BcryptPool } from './bcrypt-pool';
+
+const BCRYPT_SHA256 = 'bcrypt_sha256$';
+const BCRYPT_HASH_PATTERN = /^\$2[aby]\$(\d\d)\$[./A-Za-z0-9]{53}$/;
+export const UNUSABLE_PASSWORD_PREFIX = '!';
+
+export interface PasswordCheck {
+  valid: boolean;
+  /** The hash should be replaced (its cost differs from the configured one). */
+  needsRehash: boolean;
+}
+
+export class PasswordHasher {
+  private readonly pool: BcryptPool;
+  private dummyHash: Promise<string> | null = null;
+
+  constructor(
+    readonly cost: number,
+    workers: number,
+  ) {
+    this.pool = new BcryptPool(workers);
+  }
+
+  async hash(password: string): Promise<string> {
+    return BCRYPT_SHA256 + (await this.pool.hash(prehash(password), this.cost));
+  }
+
+  async verify(password: string, encoded: string | null): Promise<PasswordCheck> {
+    const bcryptHash = encoded?.startsWith(BCRYPT_SHA256) ? encoded.slice(BCRYPT_SHA256.length) : null;
+    const cost = bcryptHash ? BCRYPT_HASH_PATTERN.exec(bcryptHash)?.[1] : undefined;
+    if (!bcryptHash || cost === undefined) {
+      await this.pool.compare(prehash(password), await this.getDummyHash());
+      return { valid: false, needsRehash: false };
+    }
+    const valid = await this.pool.compare(prehash(password), bcryptHash);
+    return { valid, needsRehash: valid && Number(cost) !== this.cost };
+  }
+
+  /** Computes the dummy hash ahead of the first unknown-user login, so that one is not slower than the rest. */
+  async warmUp(): Promise<void> {
+    await this.getDummyHash();
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  private getDummyHash(): Promise<string> {
+    this.dummyHash ??= this.pool.hash(prehash('tokengate dummy password'), this.cost);
+    return this.dummyHash;
+  }
+}
+
+export function makeUnusablePassword(): string {
+  return UNUSABLE_PASSWORD_PREFIX;
+}
+
+function prehash(password: string): string {
+  return createHash('sha256').update(password, 'utf8').digest('hex');
+}

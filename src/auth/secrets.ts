@@ -1,0 +1,70 @@
+/**
+ * API token format, modelled on GitHub's: `<type>_<30 base62 random chars><6 base62 CRC32 of them>`.
+ * 30 base62 characters carry 178 bits from the CSPRNG. The type prefix tells token kinds apart (and makes leaked
+ * tokens easy to scan for); the checksum lets a mistyped or forged token be refused before any database work.
+ * Only the SHA-256 digest is stored: the tokens are high-entropy, so a fast hash is enough and lookups by digest
+ * reveal nothing through timing.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const RANDOM_LENGTH = 30;
+const CHECKSUM_LENGTH = 6;
+const DISPLAY_LENGTH = 8;
+
+export const TOKEN_TYPE_PREFIXES = { login: 'tgl' } as const;
+export type TokenType = keyof typeof TOKEN_TYPE_PREFIXES;
+
+const TOKEN_PATTERN = /^([a-z]{3})_([0-9A-Za-z]{30})([0-9A-Za-z]{6})$/;
+
+export interface GeneratedToken {
+  plaintext: string;
+  digest: string;
+  displayPrefix: string;
+}
+
+export function generateToken(type: TokenType): GeneratedToken {
+  const random = randomBase62(RANDOM_LENGTH);
+  const plaintext = `${TOKEN_TYPE_PREFIXES[type]}_${random}${checksum(random)}`;
+  return { plaintext, digest: digestToken(plaintext), displayPrefix: displayPrefixOf(plaintext) };
+}
+
+/** The token's type when it is well-formed with a valid checksum, otherwise null. */
+export function parseTokenType(candidate: string): TokenType | null {
+  const match = TOKEN_PATTERN.exec(candidate);
+  if (!match) return null;
+  const [, prefix, random, check] = match as unknown as [string, string, string, string];
+  if (checksum(random) !== check) return null;
+  const entry = Object.entries(TOKEN_TYPE_PREFIXES).find(([, value]) => value === prefix);
+  return entry ? (entry[0] as TokenType) : null;
+}
+
+export function digestToken(plaintext: string): string {
+  return createHash('sha256').update(plaintext).digest('hex');
+}
+
+export function displayPrefixOf(plaintext: string): string {
+  return plaintext.slice(0, plaintext.indexOf('_') + 1 + DISPLAY_LENGTH);
+}
+
+function checksum(random: string): string {
+  let value = crc32(random);
+  let encoded = '';
+  for (let i = 0; i < CHECKSUM_LENGTH; i++) {
+    encoded = BASE62[value % 62]! + encoded;
+    value = Math.floor(value / 62);
+  }
+  return encoded;
+}
+
+function randomBase62(length: number): string {
+  let result = '';
+  while (result.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      // 248 = 4 * 62: rejecting larger bytes keeps every character equally likely.
+      if (byte < 248 && result.length < length) result += BASE62[byte % 62]!;
+    }
+  }
+  return result;
+}

@@ -1,0 +1,120 @@
+import 'reflect-metadata';
+import { createInterface } from 'node:readline/promises';
+import { describeError } from '../app';
+import { ConfigError, loadConfig, readCliPassword } from '../config';
+import { openDatabase } from '../database/database';
+import { migrate } from '../database/orm';
+import { EmbeddedPostgresError } from '../database/embedded-postgres';
+import { AppError } from '../errors';
+import { createServices } from '../services';
+import { type CliIo, type Command, type CommandContext, CommandError } from './command';
+import { changePasswordCommand } from './commands/change-password.command';
+import { createSuperuserCommand, createUserCommand } from './commands/create-user.command';
+import { checkCommand, makeMigrationsCommand, schemaCommand } from './commands/dev.commands';
+import { migrateCommand } from './commands/migrate.command';
+import { tokenCreateCommand } from './commands/token-create.command';
+
+const COMMANDS: Command[] = [
+  migrateCommand,
+  createSuperuserCommand,
+  createUserCommand,
+  changePasswordCommand,
+  tokenCreateCommand,
+  makeMigrationsCommand,
+  schemaCommand,
+  checkCommand,
+];
+
+function help(): string {
+  const width = Math.max(...COMMANDS.map((command) => command.name.length));
+  return [
+    'Usage: npm run manage -- <command> [options]',
+    '',
+    ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+  ].join('\n');
+}
+
+/** Runs one command and returns the process exit status. */
+export async function runManage(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === 'help' || name === '--help') {
+    io.out(help());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS.find((candidate) => candidate.name === name);
+  if (!command) {
+    io.err(`Unknown command "${name}". Run "npm run manage -- help" for the list.`);
+    return 2;
+  }
+  try {
+    const config = loadConfig();
+    const context: CommandContext = {
+      args,
+      io,
+      config,
+      cliPassword: readCliPassword(),
+      withDatabase: async (work) => {
+        const services = createServices(config, { onBackgroundError: () => undefined });
+        const database = await openDatabase(config, { allowAttach: true, log: (message) => io.err(message) });
+        try {
+          // Like `npm start`, every command brings the schema up to date first, so a fresh checkout just works.
+          if (command !== migrateCommand) {
+            const applied = await migrate(database.orm);
+            if (applied.length) io.err(`Applied ${applied.join(', ')}.`);
+          }
+          return await work(database.orm, services);
+        } finally {
+          await database.close();
+          await services.passwords.close();
+        }
+      },
+    };
+    await command.run(context);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommandError) {
+      io.err(error.message);
+      return error.exitCode;
+    }
+    if (error instanceof AppError || error instanceof ConfigError || error instanceof EmbeddedPostgresError) {
+      io.err(error.message);
+      return 1;
+    }
+    const { type, code } = describeError(error) as { type: string; code?: string | number };
+    io.err(`${name} failed unexpectedly (${type}${code === undefined ? '' : ` ${code}`}).`);
+    return 1;
+  }
+}
+
+const terminalIo: CliIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  async prompt(question, options = {}) {
+    if (!process.stdin.isTTY) {
+      throw new CommandError(
+        'This command needs a terminal to ask its questions; pass --no-input and the options.',
+        2,
+      );
+    }
+    const readline = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+    if (options.hidden) {
+      // Echo nothing while the password is typed.
+      const output = readline as unknown as { _writeToOutput: (text: string) => void };
+      const write = output._writeToOutput.bind(readline);
+      output._writeToOutput = (text) => write(text.startsWith(question) ? question : '');
+    }
+    try {
+      return await readline.question(question);
+    } finally {
+      if (options.hidden) process.stdout.write('\n');
+      readline.close();
+    }
+  },
+};
+
+if (require.main === module) {
+  runManage(process.argv.slice(2), terminalIo).then(
+    (code) => process.exit(code),
+    () => process.exit(1),
+  );
+}

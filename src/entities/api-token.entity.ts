@@ -1,0 +1,47 @@
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { User } from './user.entity';
+
+export enum TokenKind {
+  Login = 'login',
+}
+
+/**
+ * A credential a client sends on every request. Only the SHA-256 digest of the secret is stored; `prefix` is the
+ * short public start of the token, shown in listings so that a user can recognise it.
+ */
+@Entity({ tableName: 'api_tokens' })
+export class ApiToken {
+  @PrimaryKey({ type: 'integer' })
+  id!: number;
+
+  @Index()
+  @ManyToOne(() => User, { deleteRule: 'cascade' })
+  user!: Rel<User>;
+
+  @Enum({ items: () => TokenKind })
+  kind!: TokenKind;
+
+  @Property({ type: 'string', length: 100 })
+  name!: string;
+
+  @Property({ type: 'string', length: 16 })
+  prefix!: string;
+
+  @Property({ type: 'string', length: 64, unique: true, hidden: true })
+  digest!: string;
+
+  @Property({ type: 'datetime' })
+  createdAt!: Date;
+
+  @Property({ type: 'datetime' })
+  expiresAt!: Date;
+
+  @Property({ type: 'datetime', nullable: true })
+  lastUsedAt: Date | null = null;
+
+  @Property({ type: 'datetime', nullable: true })
+  revokedAt: Date | null = null;
+
+  @ManyToOne(() => User, { nullable: true, deleteRule: 'set null' })
+  createdBy: Rel<User> | null = null;
+}

@@ -1,0 +1,53 @@
+import { GraphQLError } from 'graphql';
+
+/** The stable `extensions.code` values clients can rely on. */
+export const ErrorCode = {
+  Unauthenticated: 'UNAUTHENTICATED',
+  Forbidden: 'FORBIDDEN',
+  BadUserInput: 'BAD_USER_INPUT',
+  NotFound: 'NOT_FOUND',
+  Internal: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** An error whose message is safe to show to the client, with a stable code. */
+export class AppError extends GraphQLError {
+  constructor(code: ErrorCode, message: string, httpStatus?: number, headers?: Map<string, string>) {
+    super(message, {
+      extensions: { code, ...(httpStatus ? { http: { status: httpStatus, headers } } : {}) },
+    });
+  }
+
+  get code(): ErrorCode {
+    return this.extensions.code as ErrorCode;
+  }
+}
+
+export const INVALID_CREDENTIALS_MESSAGE = 'Unable to log in with provided credentials.';
+export const INVALID_TOKEN_MESSAGE = 'Invalid or expired token.';
+
+/** A credential was presented and refused: the whole request fails with HTTP 401 and a challenge. */
+export class AuthenticationFailed extends AppError {
+  constructor(message: string, challenge: string) {
+    super(ErrorCode.Unauthenticated, message, 401, new Map([['www-authenticate', challenge]]));
+  }
+}
+
+/** The operation needs an authenticated caller (or valid credentials) and has none. */
+export class NotAuthenticated extends AppError {
+  constructor(message = 'Authentication credentials were not provided.') {
+    super(ErrorCode.Unauthenticated, message);
+  }
+}
+
+export class InvalidInput extends AppError {
+  constructor(message: string) {
+    super(ErrorCode.BadUserInput, message);
+  }
+}
+
+export class NotFound extends AppError {
+  constructor(message: string) {
+    super(ErrorCode.NotFound, message);
+  }
+}

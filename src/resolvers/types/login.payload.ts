@@ -1,0 +1,23 @@
+import { Field, ObjectType } from 'type-graphql';
+import type { IssuedToken } from '../../auth/api-tokens';
+import { User } from '../../entities/user.entity';
+
+@ObjectType({ description: 'A new login token. The token is shown only here, once: store it now.' })
+export class LoginPayload {
+  @Field(() => String, { description: 'Send it as `Authorization: Token <token>`.' })
+  token!: string;
+
+  @Field(() => Date)
+  expiresAt!: Date;
+
+  @Field(() => User)
+  user!: User;
+
+  static from(issued: IssuedToken): LoginPayload {
+    return Object.assign(new LoginPayload(), {
+      token: issued.plaintext,
+      expiresAt: issued.token.expiresAt,
+      user: issued.token.user,
+    });
+  }
+}

@@ -1,0 +1,8 @@
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { AuthResolver } from './resolvers/auth.resolver';
+import { UserResolver } from './resolvers/user.resolver';
+
+export function buildGraphQLSchema(): Promise<GraphQLSchema> {
+  return buildSchema({ resolvers: [AuthResolver, UserResolver], validate: false });
+}

@@ -1,0 +1,67 @@
+import 'reflect-metadata';
+import { buildApp, describeError, GRAPHQL_PATH } from './app';
+import { ConfigError, loadConfig } from './config';
+import { DatabaseUnavailable, openDatabase } from './database/database';
+import { EmbeddedPostgresError } from './database/embedded-postgres';
+import { migrate } from './database/orm';
+import { createServices } from './services';
+
+/** Start-up problems a user can fix; they are reported as their one-sentence message. */
+const EXPECTED_ERRORS = [ConfigError, DatabaseUnavailable, EmbeddedPostgresError];
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = (message: string) => console.log(`[tokengate] ${message}`);
+  const database = await openDatabase(config, { allowAttach: false, log });
+  const applied = await migrate(database.orm);
+  log(
+    `Using ${database.description}; ${applied.length ? `applied migrations ${applied.join(', ')}` : 'no pending migrations'}.`,
+  );
+
+  const services = createServices(config, {
+    onBackgroundError: (error) => app.log.warn({ err: describeError(error) }, 'background write failed'),
+  });
+  const app = await buildApp(database.orm, services);
+  const shutdown = async () => {
+    await app.close();
+    await services.passwords.close();
+    await database.close();
+  };
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await shutdown();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new ConfigError(
+        `Port ${config.port} is already in use by another program; set PORT to a free port.`,
+      );
+    }
+    throw error;
+  }
+  void services.passwords.warmUp();
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  log(`GraphQL ready at http://${config.host}:${port}${GRAPHQL_PATH}`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal} received: finishing in-flight requests and stopping.`);
+    shutdown().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`[tokengate] Shutdown failed: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  const expected = EXPECTED_ERRORS.some((type) => error instanceof type);
+  console.error(`[tokengate] ${expected ? (error as Error).message : `Start-up failed: ${String(error)}`}`);
+  process.exit(1);
+});

@@ -1,0 +1,130 @@
+import 'reflect-metadata';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app';
+import { createUser } from '../../src/auth/accounts';
+import type { Clock } from '../../src/clock';
+import { type Config, loadConfig } from '../../src/config';
+import type { Services } from '../../src/context';
+import { initOrm } from '../../src/database/orm';
+import type { User } from '../../src/entities/user.entity';
+import { createServices } from '../../src/services';
+import { testDatabaseUrl } from './test-database';
+
+/** A clock the tests move by hand. */
+export class TestClock implements Clock {
+  private current = Date.now();
+
+  now(): Date {
+    return new Date(this.current);
+  }
+
+  advance(milliseconds: number): void {
+    this.current += milliseconds;
+  }
+}
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface TestServer {
+  url: string;
+  orm: MikroORM;
+  services: Services;
+  clock: TestClock;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/** The real app on the real test database, listening on a free loopback port. */
+export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+  const config: Config = { ...loadConfig({}), bcryptCost: 10, logLevel: 'silent', ...overrides };
+  const orm = await initOrm(testDatabaseUrl(), config);
+  const clock = new TestClock();
+  const services = createServices(config, { clock, onBackgroundError: () => undefined });
+  const app = await buildApp(orm, services);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    orm,
+    services,
+    clock,
+    app,
+    close: async () => {
+      await app.close();
+      await services.passwords.close();
+      await orm.close();
+    },
+  };
+}
+
+let counter = 0;
+
+/** A username no other test uses (the test files share one database). */
+export function uniqueUsername(base = 'user'): string {
+  counter += 1;
+  return `${base}_${process.pid}_${counter}_${Math.random().toString(36).slice(2, 8)}`;
+}
+
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+export async function makeUser(
+  server: TestServer,
+  fields: { username?: string; password?: string | null; isStaff?: boolean; isSuperuser?: boolean } = {},
+): Promise<User> {
+  return createUser(server.orm.em.fork(), server.services.passwords, server.clock, {
+    username: fields.username ?? uniqueUsername(),
+    email: 'someone@example.org',
+    password: fields.password === undefined ? TEST_PASSWORD : fields.password,
+    isStaff: fields.isStaff,
+    isSuperuser: fields.isSuperuser,
+  });
+}
+
+export interface GraphQLResponse {
+  status: number;
+  headers: Headers;
+  body: {
+    data?: Record<string, unknown> | null;
+    errors?: { message: string; extensions?: { code?: string } }[];
+  };
+}
+
+/** One GraphQL request over real HTTP. */
+export async function graphql(
+  server: TestServer,
+  query: string,
+  options: { variables?: Record<string, unknown>; headers?: Record<string, string> } = {},
+): Promise<GraphQLResponse> {
+  const response = await fetch(`${server.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...options.headers },
+    body: JSON.stringify({ query, variables: options.variables }),
+  });
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as GraphQLResponse['body'],
+  };
+}
+
+export const LOGIN = `mutation Login($username: String!, $password: String!) {
+  login(username: $username, password: $password) { token expiresAt user { id username } }
+}`;
+
+/** Logs in over HTTP and returns the new token. */
+export async function logInAs(
+  server: TestServer,
+  username: string,
+  password = TEST_PASSWORD,
+): Promise<string> {
+  const response = await graphql(server, LOGIN, { variables: { username, password } });
+  const login = response.body.data?.login as { token: string } | null | undefined;
+  if (!login) throw new Error(`login failed: ${JSON.stringify(response.body)}`);
+  return login.token;
+}
+
+export function tokenHeader(token: string): Record<string, string> {
+  return { authorization: `Token ${token}` };
+}
