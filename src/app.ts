@@ -53,6 +53,7 @@ export async function buildApp(orm: MikroORM, services: Services): Promise<Fasti
     plugins: [landingPagePlugin(config.landingPage)],
   });
   await apollo.start();
+  drainOnClose(app);
   // fastify.close() stops accepting, lets in-flight requests finish, then runs this.
   app.addHook('onClose', () => apollo.stop());
   app.route({
@@ -72,6 +73,23 @@ export async function buildApp(orm: MikroORM, services: Services): Promise<Fasti
     return reply.status(healthy ? 200 : 503).send({ status: healthy ? 'ok' : 'database unavailable' });
   });
   return app;
+}
+
+/**
+ * Node closes keep-alive connections that are idle when close() starts, but a connection that was busy then
+ * stays open after its response until the client hangs up. Close those as they turn idle, and everything after
+ * a grace period, so that shutdown finishes in-flight requests and then really stops.
+ */
+function drainOnClose(app: FastifyInstance, graceMs = 10_000) {
+  app.addHook('preClose', (done) => {
+    const started = Date.now();
+    const timer = setInterval(() => {
+      if (Date.now() - started > graceMs) app.server.closeAllConnections();
+      else app.server.closeIdleConnections();
+    }, 50);
+    app.server.once('close', () => clearInterval(timer));
+    done();
+  });
 }
 
 function landingPagePlugin(enabled: boolean): ApolloServerPlugin<Context> {

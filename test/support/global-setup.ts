@@ -1,12 +1,11 @@
 import 'reflect-metadata';
-import { loadConfig } from '../../src/config';
+import { execFileSync } from 'node:child_process';
 import {
   type RunningPostgres,
   recreateDatabase,
   startEmbeddedPostgres,
 } from '../../src/database/embedded-postgres';
-import { initOrm, migrate } from '../../src/database/orm';
-import { TEST_DATA_DIR, TEST_DATABASE_ENV, TEST_POSTGRES_PORT } from './test-database';
+import { MANAGE_SCRIPT, TEST_DATA_DIR, TEST_DATABASE_ENV, TEST_POSTGRES_PORT } from './test-database';
 
 declare global {
   var embeddedTestPostgres: RunningPostgres | undefined;
@@ -34,8 +33,11 @@ export default async function globalSetup(): Promise<void> {
     url = globalThis.embeddedTestPostgres.url;
   }
   await recreateDatabase(url);
-  const orm = await initOrm(url, loadConfig({}));
-  await migrate(orm);
-  await orm.close();
+  // Migrate in a child process: an ORM started here would leave its metadata on the real global, where the
+  // test files' sandboxes trip over it (mikro-orm#3783).
+  execFileSync(process.execPath, [MANAGE_SCRIPT, 'migrate'], {
+    env: { ...process.env, DATABASE_URL: url },
+    stdio: 'ignore',
+  });
   process.env[TEST_DATABASE_ENV] = url;
 }

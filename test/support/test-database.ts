@@ -10,3 +10,7 @@ export function testDatabaseUrl(): string {
   if (!url) throw new Error(`${TEST_DATABASE_ENV} is not set: run the tests with "npm test".`);
   return url;
 }
+
+/** The compiled CLI and server: `npm test` builds them first. */
+export const MANAGE_SCRIPT = path.resolve(__dirname, '../../dist/src/cli/manage.js');
+export const SERVER_SCRIPT = path.resolve(__dirname, '../../dist/src/server.js');

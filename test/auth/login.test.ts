@@ -1,0 +1,171 @@
+import { BcryptPool } from '../../src/auth/bcrypt-pool';
+import { User } from '../../src/entities/user.entity';
+import { INVALID_CREDENTIALS_MESSAGE } from '../../src/errors';
+import {
+  DAY_MS,
+  graphql,
+  LOGIN,
+  makeUser,
+  startTestServer,
+  TEST_PASSWORD,
+  type TestServer,
+  tokenHeader,
+  uniqueUsername,
+} from '../support/test-server';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.close());
+afterEach(() => jest.restoreAllMocks());
+
+const ME = '{ me { username lastLogin } }';
+
+describe('login', () => {
+  it('issues a login token that authenticates as the user', async () => {
+    const user = await makeUser(server);
+    const response = await graphql(server, LOGIN, {
+      variables: { username: user.username, password: TEST_PASSWORD },
+    });
+    const login = response.body.data?.login as {
+      token: string;
+      expiresAt: string;
+      user: { username: string };
+    };
+    expect(response.status).toBe(200);
+    expect(login.token).toMatch(/^tgl_[0-9A-Za-z]{36}$/);
+    expect(login.user.username).toBe(user.username);
+    const me = await graphql(server, ME, { headers: tokenHeader(login.token) });
+    expect(me.body.data?.me).toMatchObject({ username: user.username });
+    expect((me.body.data?.me as { lastLogin: string }).lastLogin).not.toBeNull();
+  });
+
+  it('expires login tokens after LOGIN_TOKEN_LIFETIME_DAYS (30 by default)', async () => {
+    const user = await makeUser(server);
+    const response = await graphql(server, LOGIN, {
+      variables: { username: user.username, password: TEST_PASSWORD },
+    });
+    const { expiresAt } = response.body.data?.login as { expiresAt: string };
+    expect(Date.parse(expiresAt) - server.clock.now().getTime()).toBe(30 * DAY_MS);
+  });
+
+  it('issues a new token on every login, and all of them work', async () => {
+    const user = await makeUser(server);
+    const variables = { username: user.username, password: TEST_PASSWORD };
+    const first = (await graphql(server, LOGIN, { variables })).body.data?.login as { token: string };
+    const second = (await graphql(server, LOGIN, { variables })).body.data?.login as { token: string };
+    expect(first.token).not.toBe(second.token);
+    for (const token of [first.token, second.token]) {
+      expect((await graphql(server, ME, { headers: tokenHeader(token) })).body.data?.me).not.toBeNull();
+    }
+  });
+
+  it('stores only a digest of the token, never the token itself', async () => {
+    const user = await makeUser(server);
+    const response = await graphql(server, LOGIN, {
+      variables: { username: user.username, password: TEST_PASSWORD },
+    });
+    const { token } = response.body.data?.login as { token: string };
+    const rows = await server.orm.em
+      .fork()
+      .execute<Record<string, unknown>[]>('select t.* from api_tokens t where t.user_id = ?', [user.id]);
+    expect(JSON.stringify(rows)).not.toContain(token.slice(12));
+    expect(rows[0]).toMatchObject({ kind: 'login', prefix: token.slice(0, 12) });
+  });
+
+  describe('refuses every bad login with one identical answer after one bcrypt check', () => {
+    const cases: [string, () => Promise<{ username: string; password: string }>][] = [
+      ['unknown user', () => Promise.resolve({ username: uniqueUsername('ghost'), password: TEST_PASSWORD })],
+      [
+        'wrong password',
+        async () => ({ username: (await makeUser(server)).username, password: 'not the password' }),
+      ],
+      [
+        'inactive user',
+        async () => {
+          const user = await makeUser(server);
+          await server.orm.em.fork().nativeUpdate(User, { id: user.id }, { isActive: false });
+          return { username: user.username, password: TEST_PASSWORD };
+        },
+      ],
+      [
+        'unusable password hash',
+        async () => ({ username: (await makeUser(server, { password: null })).username, password: '!' }),
+      ],
+      [
+        'hash of an unknown algorithm',
+        async () => {
+          const user = await makeUser(server);
+          await server.orm.em.fork().nativeUpdate(User, { id: user.id }, { passwordHash: 'md5$x$y' });
+          return { username: user.username, password: TEST_PASSWORD };
+        },
+      ],
+    ];
+
+    it.each(cases)('%s', async (_name, prepare) => {
+      const variables = await prepare();
+      await server.services.passwords.warmUp();
+      const compare = jest.spyOn(BcryptPool.prototype, 'compare');
+      const hash = jest.spyOn(BcryptPool.prototype, 'hash');
+      const response = await graphql(server, LOGIN, { variables });
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({
+        data: { login: null },
+        errors: [
+          {
+            message: INVALID_CREDENTIALS_MESSAGE,
+            locations: [{ line: 2, column: 3 }],
+            path: ['login'],
+            extensions: { code: 'UNAUTHENTICATED' },
+          },
+        ],
+      });
+      expect(compare).toHaveBeenCalledTimes(1);
+      expect(hash).not.toHaveBeenCalled();
+    });
+  });
+
+  it('rehashes the password at the configured cost when the cost changed', async () => {
+    const user = await makeUser(server);
+    const stronger = await startTestServer({ bcryptCost: 11 });
+    try {
+      expect(user.passwordHash).toMatch(/^bcrypt_sha256\$\$2[ab]\$10\$/);
+      const response = await graphql(stronger, LOGIN, {
+        variables: { username: user.username, password: TEST_PASSWORD },
+      });
+      expect(response.body.data?.login).not.toBeNull();
+      const reloaded = await server.orm.em.fork().findOneOrFail(User, user.id);
+      expect(reloaded.passwordHash).toMatch(/^bcrypt_sha256\$\$2[ab]\$11\$/);
+      expect(
+        (await graphql(server, LOGIN, { variables: { username: user.username, password: TEST_PASSWORD } }))
+          .body.data?.login,
+      ).not.toBeNull();
+    } finally {
+      await stronger.close();
+    }
+  });
+
+  it('tells a 73-byte password from one that differs only after byte 72', async () => {
+    const password = `${'a'.repeat(72)}X`;
+    const user = await makeUser(server, { password });
+    const wrong = await graphql(server, LOGIN, {
+      variables: { username: user.username, password: `${'a'.repeat(72)}Y` },
+    });
+    expect(wrong.body.data?.login).toBeNull();
+    const right = await graphql(server, LOGIN, { variables: { username: user.username, password } });
+    expect(right.body.data?.login).not.toBeNull();
+  });
+
+  it('labels the token with the client user agent', async () => {
+    const user = await makeUser(server);
+    await graphql(server, LOGIN, {
+      variables: { username: user.username, password: TEST_PASSWORD },
+      headers: { 'user-agent': 'research-script/1.0' },
+    });
+    const rows = await server.orm.em
+      .fork()
+      .execute<{ name: string }[]>('select name from api_tokens where user_id = ?', [user.id]);
+    expect(rows.map((row) => row.name)).toEqual(['research-script/1.0']);
+  });
+});

@@ -1,0 +1,68 @@
+import { PasswordHasher } from '../../src/auth/passwords';
+
+describe('PasswordHasher', () => {
+  const hasher = new PasswordHasher(10, 2);
+  afterAll(() => hasher.close());
+
+  it("encodes hashes in Django's bcrypt_sha256 format at the configured cost", async () => {
+    const encoded = await hasher.hash('s3cret-pass');
+    expect(encoded).toMatch(/^bcrypt_sha256\$\$2[ab]\$10\$[./A-Za-z0-9]{53}$/);
+    expect(await hasher.verify('s3cret-pass', encoded)).toEqual({ valid: true, needsRehash: false });
+    expect(await hasher.verify('s3cret-pasS', encoded)).toEqual({ valid: false, needsRehash: false });
+  });
+
+  it('counts every byte: passwords equal in their first 72 bytes do not match', async () => {
+    const encoded = await hasher.hash(`${'a'.repeat(72)}X`);
+    expect((await hasher.verify(`${'a'.repeat(72)}Y`, encoded)).valid).toBe(false);
+    expect((await hasher.verify(`${'a'.repeat(72)}X`, encoded)).valid).toBe(true);
+    const multibyte = await hasher.hash(`${'é'.repeat(36)}1`);
+    expect((await hasher.verify(`${'é'.repeat(36)}2`, multibyte)).valid).toBe(false);
+  });
+
+  it('asks for a rehash when the configured cost changed', async () => {
+    const stronger = new PasswordHasher(11, 1);
+    try {
+      const encoded = await hasher.hash('s3cret-pass');
+      expect(await stronger.verify('s3cret-pass', encoded)).toEqual({ valid: true, needsRehash: true });
+      expect(await stronger.verify('wrong', encoded)).toEqual({ valid: false, needsRehash: false });
+    } finally {
+      await stronger.close();
+    }
+  });
+
+  it('refuses unusable, unknown and truncated hashes', async () => {
+    const encoded = await hasher.hash('s3cret-pass');
+    for (const stored of [
+      null,
+      '!',
+      '!abc',
+      'md5$salt$hash',
+      encoded.slice(0, -1),
+      encoded.replace('bcrypt_sha256$', ''),
+    ]) {
+      expect(await hasher.verify('s3cret-pass', stored)).toEqual({ valid: false, needsRehash: false });
+    }
+  });
+
+  it('runs bcrypt off the event loop: a burst of cost-12 hashes does not stall other work', async () => {
+    const heavy = new PasswordHasher(12, 2);
+    try {
+      let worstGap = 0;
+      let last = performance.now();
+      const ticker = setInterval(() => {
+        const now = performance.now();
+        worstGap = Math.max(worstGap, now - last);
+        last = now;
+      }, 5);
+      const started = performance.now();
+      await Promise.all(Array.from({ length: 6 }, (_, i) => heavy.hash(`password ${i}`)));
+      const elapsed = performance.now() - started;
+      clearInterval(ticker);
+      // One cost-12 hash takes ~0.4 s of CPU; on the event loop each would freeze it for that long.
+      expect(elapsed).toBeGreaterThan(500);
+      expect(worstGap).toBeLessThan(250);
+    } finally {
+      await heavy.close();
+    }
+  });
+});

@@ -1,0 +1,176 @@
+import { ApiToken } from '../../src/entities/api-token.entity';
+import { User } from '../../src/entities/user.entity';
+import { runCli } from '../support/run-cli';
+import { testDatabaseUrl } from '../support/test-database';
+import {
+  graphql,
+  logInAs,
+  startTestServer,
+  type TestServer,
+  tokenHeader,
+  uniqueUsername,
+} from '../support/test-server';
+
+let server: TestServer;
+let env: Record<string, string>;
+beforeAll(async () => {
+  server = await startTestServer();
+  env = { DATABASE_URL: testDatabaseUrl() };
+});
+afterAll(() => server.close());
+
+const PASSWORD = 'a long enough password';
+
+async function findUser(username: string) {
+  return server.orm.em.fork().findOne(User, { username });
+}
+
+describe('manage', () => {
+  it('createsuperuser --no-input creates a staff superuser with the password from TOKENGATE_PASSWORD', async () => {
+    const username = uniqueUsername('admin');
+    const result = await runCli(
+      ['createsuperuser', '--username', username, '--email', 'a@example.org', '--no-input'],
+      {
+        ...env,
+        TOKENGATE_PASSWORD: PASSWORD,
+      },
+    );
+    expect(result).toMatchObject({ code: 0, stdout: `Superuser "${username}" created.\n` });
+    expect(await findUser(username)).toMatchObject({
+      isStaff: true,
+      isSuperuser: true,
+      email: 'a@example.org',
+    });
+    expect(await logInAs(server, username, PASSWORD)).toMatch(/^tgl_/);
+  });
+
+  it('createuser --no-input creates a plain user; --staff makes it staff', async () => {
+    const plain = uniqueUsername('plain');
+    const staff = uniqueUsername('staff');
+    expect(
+      (
+        await runCli(['createuser', '--username', plain, '--no-input'], {
+          ...env,
+          TOKENGATE_PASSWORD: PASSWORD,
+        })
+      ).code,
+    ).toBe(0);
+    expect(
+      (
+        await runCli(['createuser', '--username', staff, '--staff', '--no-input'], {
+          ...env,
+          TOKENGATE_PASSWORD: PASSWORD,
+        })
+      ).code,
+    ).toBe(0);
+    expect(await findUser(plain)).toMatchObject({ isStaff: false, isSuperuser: false });
+    expect(await findUser(staff)).toMatchObject({ isStaff: true, isSuperuser: false });
+  });
+
+  it('createuser without TOKENGATE_PASSWORD makes a user who cannot log in yet', async () => {
+    const username = uniqueUsername();
+    const result = await runCli(['createuser', '--username', username, '--no-input'], {
+      ...env,
+      TOKENGATE_PASSWORD: undefined,
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('no usable password');
+    expect((await findUser(username))?.passwordHash).toBe('!');
+  });
+
+  it('refuses a duplicate username, a weak password and missing options in one line each', async () => {
+    const username = uniqueUsername();
+    const withPassword = { ...env, TOKENGATE_PASSWORD: PASSWORD };
+    await runCli(['createuser', '--username', username, '--no-input'], withPassword);
+    const duplicate = await runCli(['createuser', '--username', username, '--no-input'], withPassword);
+    expect(duplicate).toMatchObject({
+      code: 1,
+      stderr: `A user with the username "${username}" already exists.\n`,
+    });
+    const weak = await runCli(['createuser', '--username', uniqueUsername(), '--no-input'], {
+      ...env,
+      TOKENGATE_PASSWORD: 'short',
+    });
+    expect(weak).toMatchObject({ code: 1, stderr: 'The password must be at least 8 characters long.\n' });
+    const missing = await runCli(['createsuperuser', '--no-input'], withPassword);
+    expect(missing).toMatchObject({ code: 2, stderr: '--username is required with --no-input.\n' });
+  });
+
+  it('asks for a terminal instead of hanging when run without one and without --no-input', async () => {
+    const result = await runCli(['createsuperuser', '--username', uniqueUsername()], env);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain('--no-input');
+  });
+
+  it('changepassword sets a new password; the old one stops working', async () => {
+    const username = uniqueUsername();
+    await runCli(['createuser', '--username', username, '--no-input'], {
+      ...env,
+      TOKENGATE_PASSWORD: PASSWORD,
+    });
+    const result = await runCli(['changepassword', username, '--no-input'], {
+      ...env,
+      TOKENGATE_PASSWORD: 'the new password',
+    });
+    expect(result).toMatchObject({
+      code: 0,
+      stdout: `Password changed successfully for user "${username}".\n`,
+    });
+    expect(await logInAs(server, username, 'the new password')).toMatch(/^tgl_/);
+    await expect(logInAs(server, username, PASSWORD)).rejects.toThrow('login failed');
+  });
+
+  it('token:create prints a working login token; -r revokes the earlier ones first', async () => {
+    const username = uniqueUsername();
+    await runCli(['createuser', '--username', username, '--no-input'], {
+      ...env,
+      TOKENGATE_PASSWORD: PASSWORD,
+    });
+    const earlier = await logInAs(server, username, PASSWORD);
+
+    const created = await runCli(['token:create', username], env);
+    expect(created.code).toBe(0);
+    const match = /^Generated token (tgl_\w+) for user (\S+)\n$/.exec(created.stdout);
+    expect(match?.[2]).toBe(username);
+    const token = match![1]!;
+    expect(
+      (await graphql(server, '{ me { username } }', { headers: tokenHeader(token) })).body.data?.me,
+    ).toEqual({ username });
+    expect((await graphql(server, '{ me { username } }', { headers: tokenHeader(earlier) })).status).toBe(
+      200,
+    );
+
+    const rotated = await runCli(['token:create', username, '-r'], env);
+    expect(rotated.code).toBe(0);
+    for (const old of [earlier, token]) {
+      expect((await graphql(server, '{ me { username } }', { headers: tokenHeader(old) })).status).toBe(401);
+    }
+    const user = await findUser(username);
+    expect(await server.orm.em.fork().count(ApiToken, { user: user!.id, revokedAt: null })).toBe(1);
+  });
+
+  it('token:create for an unknown user, and bad arguments, fail in one line with a non-zero status', async () => {
+    expect(await runCli(['token:create', 'nobody-like-this'], env)).toMatchObject({
+      code: 1,
+      stderr: 'No user has the username "nobody-like-this".\n',
+    });
+    const noUser = await runCli(['token:create'], env);
+    expect(noUser.code).toBe(2);
+    expect(noUser.stderr).toMatch(
+      /^Expected 1 argument\(s\)\. Usage: token:create USERNAME \[-r\|--rotate\]\n$/,
+    );
+    const badFlag = await runCli(['token:create', 'x', '--frobnicate'], env);
+    expect(badFlag.code).toBe(2);
+    expect(badFlag.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(await runCli(['no-such-command'], env)).toMatchObject({ code: 2 });
+  });
+
+  it('refuses a bad configuration value in one sentence', async () => {
+    const result = await runCli(['migrate'], { ...env, BCRYPT_COST: '4' });
+    expect(result).toMatchObject({
+      code: 1,
+      stderr: 'BCRYPT_COST must be a whole number from 10 to 16, got "4".\n',
+    });
+  });
+});
