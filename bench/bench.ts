@@ -1,0 +1,135 @@
+/**
+ * `npm run bench`: requests per second of the real server (`dist/src/server.js` on its own embedded PostgreSQL)
+ * under autocannon, for an anonymous `{ __typename }`, `me` with a Token header and `login`. The server runs in
+ * its own process; on a 2-core machine it shares the CPU with the load generator, so compare ratios.
+ * BENCH_SECONDS sets each run's length (default 10), BENCH_CONNECTIONS the concurrent connections (default 10).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import autocannon from 'autocannon';
+
+const ROOT = path.resolve(__dirname, '../..');
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const PASSWORD = 'benchmark password';
+
+async function main() {
+  const dataDir = path.join(ROOT, '.data/bench');
+  await fs.mkdir(dataDir, { recursive: true, mode: 0o755 });
+  const env = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    EMBEDDED_POSTGRES_PORT: '54349',
+    DATABASE_URL: '',
+    HOST: '127.0.0.1',
+    PORT: String(await freePort()),
+    LOG_LEVEL: 'warn',
+  };
+  const server = spawn(process.execPath, [path.join(ROOT, 'dist/src/server.js')], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await waitForReady(server);
+  try {
+    const username = `bench_${Date.now()}`;
+    execFileSync(
+      process.execPath,
+      [path.join(ROOT, 'dist/src/cli/manage.js'), 'createuser', '--username', username, '--no-input'],
+      {
+        env: { ...env, TOKENGATE_PASSWORD: PASSWORD },
+      },
+    );
+    const loginBody = JSON.stringify({
+      query: 'mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }',
+      variables: { u: username, p: PASSWORD },
+    });
+    const token = await logIn(url, loginBody);
+
+    console.log(
+      `tokengate bench: ${SECONDS} s per run, ${CONNECTIONS} connections, Node ${process.version}\n`,
+    );
+    const anonymous = await measure(
+      'anonymous { __typename }',
+      url,
+      JSON.stringify({ query: '{ __typename }' }),
+      {},
+    );
+    const me = await measure(
+      'me with Authorization: Token',
+      url,
+      JSON.stringify({ query: '{ me { id username } }' }),
+      {
+        authorization: `Token ${token}`,
+      },
+    );
+    await measure('login (bcrypt cost 12)', url, loginBody, {});
+    console.log(
+      `\nauthenticated me / anonymous: ${((me / anonymous) * 100).toFixed(1)}% (target: 90% or more)`,
+    );
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.once('exit', resolve));
+  }
+}
+
+async function measure(
+  label: string,
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<number> {
+  const options = {
+    url: `${url}/graphql`,
+    method: 'POST' as const,
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+    connections: CONNECTIONS,
+  };
+  await autocannon({ ...options, duration: 2 }); // warm-up: JIT, connection pools, caches
+  const result = await autocannon({ ...options, duration: SECONDS });
+  const failures = result.non2xx + result.errors + result.timeouts;
+  console.log(
+    `${label.padEnd(32)} ${result.requests.average.toFixed(0).padStart(7)} req/s   p50 ${result.latency.p50} ms   p99 ${result.latency.p99} ms${failures ? `   FAILURES: ${failures}` : ''}`,
+  );
+  if (failures) throw new Error(`${label}: ${failures} requests failed`);
+  return result.requests.average;
+}
+
+async function logIn(url: string, body: string): Promise<string> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
+  const result = (await response.json()) as { data?: { login?: { token: string } } };
+  if (!result.data?.login) throw new Error(`login failed: ${JSON.stringify(result)}`);
+  return result.data.login.token;
+}
+
+function waitForReady(server: ReturnType<typeof spawn>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    server.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const ready = /GraphQL ready at (http:\/\/\S+)\/graphql/.exec(output);
+      if (ready) resolve(ready[1]!);
+    });
+    server.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
