@@ -14,6 +14,7 @@ import Fastify, {
 import type { GraphQLFormattedError } from 'graphql';
 import { type Context, createContext, type Services } from './context';
 import { ErrorCode } from './errors';
+import { describeError } from './logging';
 import { buildGraphQLSchema } from './schema';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -21,7 +22,7 @@ export const GRAPHQL_PATH = '/graphql';
 export async function buildApp(orm: MikroORM, services: Services): Promise<FastifyInstance> {
   const { config } = services;
   const app = Fastify({
-    logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
+    loggerInstance: services.log as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: !config.logRequests }),
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimitBytes,
@@ -109,18 +110,6 @@ function formatError(formatted: GraphQLFormattedError, error: unknown, log: Fast
   };
 }
 
-/**
- * What is logged of an unexpected error: its type, driver code and stack frames, but not its message, which for
- * database errors can quote SQL parameters such as token digests or password hashes.
- */
-export function describeError(error: unknown): Record<string, unknown> {
-  if (!(error instanceof Error)) return { type: typeof error };
-  return {
-    type: error.constructor.name,
-    code: (error as { code?: unknown }).code,
-    frames: error.stack?.split('\n').filter((line) => line.trimStart().startsWith('at ')),
-  };
-}
 
 function httpErrorCode(status: number): string {
   if (status === 500) return ErrorCode.Internal;

@@ -17,6 +17,9 @@ export interface Config {
   databasePoolSize: number;
   databaseTimeoutMs: number;
   loginTokenLifetimeDays: number;
+  bearerTokenDefaultDays: number;
+  bearerTokenMaxDays: number;
+  bearerTokensPerUser: number;
   bcryptCost: number;
   passwordHashWorkers: number;
   introspection: boolean;
@@ -30,7 +33,7 @@ export interface Config {
 }
 
 /** Authorization schemes this server implements, in the order they are tried by default. */
-export const AUTH_SCHEME_NAMES = ['token'] as const;
+export const AUTH_SCHEME_NAMES = ['token', 'bearer'] as const;
 export type AuthSchemeName = (typeof AUTH_SCHEME_NAMES)[number];
 
 export class ConfigError extends Error {}
@@ -55,6 +58,7 @@ export function loadConfig(env: Env = process.env): Config {
     databasePoolSize: readInteger(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
     databaseTimeoutMs: readInteger(env, 'DATABASE_TIMEOUT_MS', 5000, 100, 600_000),
     loginTokenLifetimeDays: readInteger(env, 'LOGIN_TOKEN_LIFETIME_DAYS', 30, 1, 3650),
+    ...readBearerTokenLimits(env),
     bcryptCost: readInteger(env, 'BCRYPT_COST', 12, 10, 16),
     passwordHashWorkers: readInteger(env, 'PASSWORD_HASH_WORKERS', 2, 1, 64),
     introspection: readBoolean(env, 'GRAPHQL_INTROSPECTION', isDevelopment),
@@ -141,4 +145,14 @@ function readAuthSchemes(env: Env): AuthSchemeName[] {
 /** The password for non-interactive CLI commands (`createsuperuser --no-input`), as Django's env variable. */
 export function readCliPassword(env: Env = process.env): string | null {
   return env.TOKENGATE_PASSWORD ?? null;
+}
+
+function readBearerTokenLimits(env: Env) {
+  const bearerTokenMaxDays = readInteger(env, 'BEARER_TOKEN_MAX_DAYS', 365, 1, 3650);
+  const bearerTokenDefaultDays = readInteger(env, 'BEARER_TOKEN_DEFAULT_DAYS', Math.min(56, bearerTokenMaxDays), 1, 3650);
+  if (bearerTokenDefaultDays > bearerTokenMaxDays) {
+    throw new ConfigError('BEARER_TOKEN_DEFAULT_DAYS must not exceed BEARER_TOKEN_MAX_DAYS.');
+  }
+  const bearerTokensPerUser = readInteger(env, 'BEARER_TOKENS_PER_USER', 10, 1, 1000);
+  return { bearerTokenDefaultDays, bearerTokenMaxDays, bearerTokensPerUser };
 }

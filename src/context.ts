@@ -5,6 +5,7 @@
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
 import type { Authenticator } from './auth/authenticate';
 import type { PasswordHasher } from './auth/passwords';
 import type { AuthInfo } from './auth/schemes/auth-scheme';
@@ -17,6 +18,8 @@ export interface Services {
   clock: Clock;
   passwords: PasswordHasher;
   authenticator: Authenticator;
+  /** Application log; security events (tokens issued for others, revocations) are recorded here. */
+  log: Logger;
 }
 
 export interface Context {

@@ -40,6 +40,12 @@ export class NotAuthenticated extends AppError {
   }
 }
 
+export class PermissionDenied extends AppError {
+  constructor(message = 'You do not have permission to perform this action.') {
+    super(ErrorCode.Forbidden, message);
+  }
+}
+
 export class InvalidInput extends AppError {
   constructor(message: string) {
     super(ErrorCode.BadUserInput, message);

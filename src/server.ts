@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { buildApp, describeError, GRAPHQL_PATH } from './app';
+import { buildApp, GRAPHQL_PATH } from './app';
 import { ConfigError, loadConfig } from './config';
 import { DatabaseUnavailable, openDatabase } from './database/database';
 import { EmbeddedPostgresError } from './database/embedded-postgres';
@@ -18,9 +18,7 @@ async function main(): Promise<void> {
     `Using ${database.description}; ${applied.length ? `applied migrations ${applied.join(', ')}` : 'no pending migrations'}.`,
   );
 
-  const services = createServices(config, {
-    onBackgroundError: (error) => app.log.warn({ err: describeError(error) }, 'background write failed'),
-  });
+  const services = createServices(config);
   const app = await buildApp(database.orm, services);
   const shutdown = async () => {
     await app.close();

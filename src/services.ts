@@ -1,22 +1,33 @@
+import { type Logger, pino } from 'pino';
 import { Authenticator } from './auth/authenticate';
 import { PasswordHasher } from './auth/passwords';
 import type { AuthScheme } from './auth/schemes/auth-scheme';
+import { BearerScheme } from './auth/schemes/bearer.scheme';
 import { TokenScheme } from './auth/schemes/token.scheme';
 import { type Clock, systemClock } from './clock';
 import type { AuthSchemeName, Config } from './config';
 import type { Services } from './context';
+import { describeError } from './logging';
 
 export function createServices(
   config: Config,
-  options: { clock?: Clock; onBackgroundError: (error: unknown) => void },
+  options: { clock?: Clock; log?: Logger } = {},
 ): Services {
   const schemes: Record<AuthSchemeName, () => AuthScheme> = {
-    token: () => new TokenScheme(options.onBackgroundError),
+    token: () => new TokenScheme(onBackgroundError),
+    bearer: () => new BearerScheme(onBackgroundError),
   };
+  const log = options.log ?? createLogger(config);
+  const onBackgroundError = (error: unknown) => log.warn({ err: describeError(error) }, 'background write failed');
   return {
     config,
+    log,
     clock: options.clock ?? systemClock,
     passwords: new PasswordHasher(config.bcryptCost, config.passwordHashWorkers),
     authenticator: new Authenticator(config.authSchemes.map((name) => schemes[name]())),
   };
+}
+
+export function createLogger(config: Config): Logger {
+  return pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] });
 }

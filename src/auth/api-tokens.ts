@@ -6,19 +6,17 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApiToken, TokenKind } from '../entities/api-token.entity';
 import { User } from '../entities/user.entity';
-import { digestToken, generateToken, type TokenType } from './secrets';
+import { digestToken, generateToken } from './secrets';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** `lastUsedAt` is a hint for humans; writing it on every request would turn each read into a write. */
 export const LAST_USED_RESOLUTION_MS = 60 * 1000;
 
-const TOKEN_TYPE_OF_KIND: Record<TokenKind, TokenType> = { [TokenKind.Login]: 'login' };
-
 export interface IssueTokenOptions {
   kind: TokenKind;
   name: string;
-  lifetimeDays: number;
   now: Date;
+  expiresAt: Date;
   createdBy?: User | null;
 }
 
@@ -40,7 +38,7 @@ export async function issueToken(
   user: User,
   options: IssueTokenOptions,
 ): Promise<IssuedToken> {
-  const secret = generateToken(TOKEN_TYPE_OF_KIND[options.kind]);
+  const secret = generateToken(options.kind);
   const token = em.create(ApiToken, {
     user,
     kind: options.kind,
@@ -48,7 +46,7 @@ export async function issueToken(
     prefix: secret.displayPrefix,
     digest: secret.digest,
     createdAt: options.now,
-    expiresAt: new Date(options.now.getTime() + options.lifetimeDays * DAY_MS),
+    expiresAt: options.expiresAt,
     lastUsedAt: null,
     revokedAt: null,
     createdBy: options.createdBy ?? null,
@@ -84,48 +82,87 @@ export async function findActiveToken(
   };
 }
 
+export function daysFrom(now: Date, days: number): Date {
+  return new Date(now.getTime() + days * DAY_MS);
+}
+
 /**
- * Revokes the token and issues its successor (same owner, kind and name) in one transaction. Null when the token
- * was already revoked, for instance by a concurrent rotation: exactly one rotation of a token can succeed.
+ * Revokes the token and issues its successor (same owner, kind, name and creator) in one transaction. A login
+ * token's successor gets a fresh lifetime, as a new login would; a bearer token's keeps the expiry date, so that
+ * rotation cannot make a token live forever. Null when the token was no longer live, for instance after a
+ * concurrent rotation: exactly one rotation of a token can succeed.
  */
 export async function rotateToken(
   em: EntityManager,
   tokenId: number,
-  options: { lifetimeDays: number; now: Date },
+  options: { loginLifetimeDays: number; now: Date },
 ): Promise<IssuedToken | null> {
   return em.transactional(async (tx) => {
-    const revoked = await tx.execute<{ user_id: number; kind: TokenKind; name: string }[]>(
+    const revoked = await tx.execute<Record<string, unknown>[]>(
       `update api_tokens set revoked_at = ? where id = ? and revoked_at is null and expires_at > ?
-       returning user_id, kind, name`,
+       returning user_id, kind, name, expires_at, created_by_id`,
       [options.now, tokenId, options.now],
     );
     const old = revoked[0];
     if (!old) return null;
-    const user = await tx.findOneOrFail(User, old.user_id);
-    return issueToken(tx, user, { kind: old.kind, name: old.name, ...options });
+    const kind = old.kind as TokenKind;
+    return issueToken(tx, await tx.findOneOrFail(User, old.user_id as number), {
+      kind,
+      name: old.name as string,
+      now: options.now,
+      expiresAt:
+        kind === TokenKind.LOGIN
+          ? daysFrom(options.now, options.loginLifetimeDays)
+          : new Date(old.expires_at as string | Date),
+      createdBy: old.created_by_id ? tx.getReference(User, old.created_by_id as number) : null,
+    });
   });
 }
 
-/** Revokes one token; false when it was not live. */
-export async function revokeToken(em: EntityManager, tokenId: number, now: Date): Promise<boolean> {
+/** Revokes one live token, if `ownerId` is given only one of that user's; false when there was none. */
+export async function revokeToken(
+  em: EntityManager,
+  tokenId: number,
+  now: Date,
+  ownerId: number | null = null,
+): Promise<boolean> {
   const revoked = await em.execute<{ id: number }[]>(
-    'update api_tokens set revoked_at = ? where id = ? and revoked_at is null returning id',
-    [now, tokenId],
+    `update api_tokens set revoked_at = ? where id = ? and revoked_at is null and expires_at > ?
+     ${ownerId === null ? '' : 'and user_id = ?'} returning id`,
+    ownerId === null ? [now, tokenId, now] : [now, tokenId, now, ownerId],
   );
   return revoked.length > 0;
 }
 
-/** Revokes the user's live tokens, of one kind or all; returns how many. */
+/** The user's live tokens of every kind, newest first, with who created them. */
+export function listLiveTokens(em: EntityManager, userId: number, now: Date): Promise<ApiToken[]> {
+  return em.find(
+    ApiToken,
+    { user: userId, revokedAt: null, expiresAt: { $gt: now } },
+    { populate: ['createdBy'], orderBy: { createdAt: 'desc', id: 'desc' } },
+  );
+}
+
+/** Revokes the user's live tokens, of one kind or all, except one to keep; returns how many. */
 export async function revokeUserTokens(
   em: EntityManager,
   userId: number,
   now: Date,
-  kind?: TokenKind,
+  options: { kind?: TokenKind; exceptTokenId?: number } = {},
 ): Promise<number> {
+  const conditions = ['user_id = ?', 'revoked_at is null', 'expires_at > ?'];
+  const params: unknown[] = [now, userId, now];
+  if (options.kind) {
+    conditions.push('kind = ?');
+    params.push(options.kind);
+  }
+  if (options.exceptTokenId !== undefined) {
+    conditions.push('id <> ?');
+    params.push(options.exceptTokenId);
+  }
   const revoked = await em.execute<{ id: number }[]>(
-    `update api_tokens set revoked_at = ? where user_id = ? and revoked_at is null
-       and expires_at > ? ${kind ? 'and kind = ?' : ''} returning id`,
-    kind ? [now, userId, now, kind] : [now, userId, now],
+    `update api_tokens set revoked_at = ? where ${conditions.join(' and ')} returning id`,
+    params,
   );
   return revoked.length;
 }

@@ -3,7 +3,7 @@ import { TokenKind } from '../entities/api-token.entity';
 import { INVALID_CREDENTIALS_MESSAGE, NotAuthenticated } from '../errors';
 import type { Services } from '../context';
 import { checkCredentials } from './accounts';
-import { type IssuedToken, issueToken } from './api-tokens';
+import { daysFrom, type IssuedToken, issueToken } from './api-tokens';
 
 export interface LoginRequest {
   username: string;
@@ -23,9 +23,9 @@ export async function logIn(
   const now = services.clock.now();
   user.lastLogin = now;
   return issueToken(em, user, {
-    kind: TokenKind.Login,
+    kind: TokenKind.LOGIN,
     name: request.clientName?.trim() || 'login',
-    lifetimeDays: services.config.loginTokenLifetimeDays,
     now,
+    expiresAt: daysFrom(now, services.config.loginTokenLifetimeDays),
   });
 }

@@ -7,14 +7,14 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
+import { TokenKind } from '../entities/api-token.entity';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const RANDOM_LENGTH = 30;
 const CHECKSUM_LENGTH = 6;
 const DISPLAY_LENGTH = 8;
 
-export const TOKEN_TYPE_PREFIXES = { login: 'tgl' } as const;
-export type TokenType = keyof typeof TOKEN_TYPE_PREFIXES;
+const KIND_PREFIXES: Record<TokenKind, string> = { [TokenKind.LOGIN]: 'tgl', [TokenKind.BEARER]: 'tgb' };
 
 const TOKEN_PATTERN = /^([a-z]{3})_([0-9A-Za-z]{30})([0-9A-Za-z]{6})$/;
 
@@ -24,20 +24,20 @@ export interface GeneratedToken {
   displayPrefix: string;
 }
 
-export function generateToken(type: TokenType): GeneratedToken {
+export function generateToken(kind: TokenKind): GeneratedToken {
   const random = randomBase62(RANDOM_LENGTH);
-  const plaintext = `${TOKEN_TYPE_PREFIXES[type]}_${random}${checksum(random)}`;
+  const plaintext = `${KIND_PREFIXES[kind]}_${random}${checksum(random)}`;
   return { plaintext, digest: digestToken(plaintext), displayPrefix: displayPrefixOf(plaintext) };
 }
 
-/** The token's type when it is well-formed with a valid checksum, otherwise null. */
-export function parseTokenType(candidate: string): TokenType | null {
+/** The token's kind when it is well-formed with a valid checksum, otherwise null. */
+export function parseTokenKind(candidate: string): TokenKind | null {
   const match = TOKEN_PATTERN.exec(candidate);
   if (!match) return null;
   const [, prefix, random, check] = match as unknown as [string, string, string, string];
   if (checksum(random) !== check) return null;
-  const entry = Object.entries(TOKEN_TYPE_PREFIXES).find(([, value]) => value === prefix);
-  return entry ? (entry[0] as TokenType) : null;
+  const entry = Object.entries(KIND_PREFIXES).find(([, value]) => value === prefix);
+  return entry ? (entry[0] as TokenKind) : null;
 }
 
 export function digestToken(plaintext: string): string {

@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import { createInterface } from 'node:readline/promises';
-import { describeError } from '../app';
+import { describeError } from '../logging';
 import { ConfigError, loadConfig, readCliPassword } from '../config';
 import { openDatabase } from '../database/database';
 import { migrate } from '../database/orm';
 import { EmbeddedPostgresError } from '../database/embedded-postgres';
 import { AppError } from '../errors';
-import { createServices } from '../services';
+import { createLogger, createServices } from '../services';
 import { type CliIo, type Command, type CommandContext, CommandError } from './command';
 import { changePasswordCommand } from './commands/change-password.command';
 import { createSuperuserCommand, createUserCommand } from './commands/create-user.command';
@@ -54,7 +54,8 @@ export async function runManage(argv: string[], io: CliIo): Promise<number> {
       config,
       cliPassword: readCliPassword(),
       withDatabase: async (work) => {
-        const services = createServices(config, { onBackgroundError: () => undefined });
+        // Commands print what they did; the log only carries warnings.
+        const services = createServices(config, { log: createLogger({ ...config, logLevel: 'warn' }) });
         const database = await openDatabase(config, { allowAttach: true, log: (message) => io.err(message) });
         try {
           // Like `npm start`, every command brings the schema up to date first, so a fresh checkout just works.
@@ -80,7 +81,7 @@ export async function runManage(argv: string[], io: CliIo): Promise<number> {
       io.err(error.message);
       return 1;
     }
-    const { type, code } = describeError(error) as { type: string; code?: string | number };
+    const { type, code } = describeError(error);
     io.err(`${name} failed unexpectedly (${type}${code === undefined ? '' : ` ${code}`}).`);
     return 1;
   }

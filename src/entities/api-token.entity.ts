@@ -2,7 +2,10 @@ import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, type Rel } from '
 import { User } from './user.entity';
 
 export enum TokenKind {
-  Login = 'login',
+  /** Issued by `login`, one per client; sent as `Authorization: Token`. */
+  LOGIN = 'login',
+  /** A named personal token a user makes for scripts; sent as `Authorization: Bearer`. */
+  BEARER = 'bearer',
 }
 
 /**

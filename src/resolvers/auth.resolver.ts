@@ -32,7 +32,7 @@ export class AuthResolver {
   async rotateToken(@Ctx() context: Context): Promise<LoginPayload> {
     const { auth } = requireToken(context);
     const rotated = await rotateToken(context.em, auth.token.id, {
-      lifetimeDays: context.services.config.loginTokenLifetimeDays,
+      loginLifetimeDays: context.services.config.loginTokenLifetimeDays,
       now: context.services.clock.now(),
     });
     if (!rotated) throw new NotAuthenticated(INVALID_TOKEN_MESSAGE);

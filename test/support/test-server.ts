@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import { buildApp } from '../../src/app';
 import { createUser } from '../../src/auth/accounts';
 import type { Clock } from '../../src/clock';
@@ -36,11 +37,14 @@ export interface TestServer {
 }
 
 /** The real app on the real test database, listening on a free loopback port. */
-export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Partial<Config> = {},
+  options: { log?: Logger } = {},
+): Promise<TestServer> {
   const config: Config = { ...loadConfig({}), bcryptCost: 10, logLevel: 'silent', ...overrides };
   const orm = await initOrm(testDatabaseUrl(), config);
   const clock = new TestClock();
-  const services = createServices(config, { clock, onBackgroundError: () => undefined });
+  const services = createServices(config, { clock, log: options.log });
   const app = await buildApp(orm, services);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

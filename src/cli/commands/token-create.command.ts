@@ -1,5 +1,5 @@
 import { findUserByUsername } from '../../auth/accounts';
-import { issueToken, revokeUserTokens } from '../../auth/api-tokens';
+import { daysFrom, issueToken, revokeUserTokens } from '../../auth/api-tokens';
 import { TokenKind } from '../../entities/api-token.entity';
 import type { Command } from '../command';
 import { parseCommandArgs } from '../parse-args';
@@ -21,12 +21,12 @@ export const tokenCreateCommand: Command = {
       orm.em.fork().transactional(async (em) => {
         const user = await findUserByUsername(em, username);
         const now = services.clock.now();
-        if (values.rotate) await revokeUserTokens(em, user.id, now, TokenKind.Login);
+        if (values.rotate) await revokeUserTokens(em, user.id, now, { kind: TokenKind.LOGIN });
         return issueToken(em, user, {
-          kind: TokenKind.Login,
+          kind: TokenKind.LOGIN,
           name: 'manage token:create',
-          lifetimeDays: services.config.loginTokenLifetimeDays,
           now,
+          expiresAt: daysFrom(now, services.config.loginTokenLifetimeDays),
         });
       }),
     );
