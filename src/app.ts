@@ -22,7 +22,7 @@ export const GRAPHQL_PATH = '/graphql';
 export async function buildApp(orm: MikroORM, services: Services): Promise<FastifyInstance> {
   const { config } = services;
   const app = Fastify({
-    loggerInstance: services.log as FastifyBaseLogger,
+    loggerInstance: services.log,
     logController: new LogController({ disableRequestLogging: !config.logRequests }),
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimitBytes,
@@ -109,7 +109,6 @@ function formatError(formatted: GraphQLFormattedError, error: unknown, log: Fast
     extensions: { code: ErrorCode.Internal },
   };
 }
-
 
 function httpErrorCode(status: number): string {
   if (status === 500) return ErrorCode.Internal;

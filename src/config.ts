@@ -149,7 +149,13 @@ export function readCliPassword(env: Env = process.env): string | null {
 
 function readBearerTokenLimits(env: Env) {
   const bearerTokenMaxDays = readInteger(env, 'BEARER_TOKEN_MAX_DAYS', 365, 1, 3650);
-  const bearerTokenDefaultDays = readInteger(env, 'BEARER_TOKEN_DEFAULT_DAYS', Math.min(56, bearerTokenMaxDays), 1, 3650);
+  const bearerTokenDefaultDays = readInteger(
+    env,
+    'BEARER_TOKEN_DEFAULT_DAYS',
+    Math.min(56, bearerTokenMaxDays),
+    1,
+    3650,
+  );
   if (bearerTokenDefaultDays > bearerTokenMaxDays) {
     throw new ConfigError('BEARER_TOKEN_DEFAULT_DAYS must not exceed BEARER_TOKEN_MAX_DAYS.');
   }

@@ -4,8 +4,7 @@
  * an anonymous one.
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import type { FastifyRequest } from 'fastify';
-import type { Logger } from 'pino';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { Authenticator } from './auth/authenticate';
 import type { PasswordHasher } from './auth/passwords';
 import type { AuthInfo } from './auth/schemes/auth-scheme';
@@ -19,7 +18,7 @@ export interface Services {
   passwords: PasswordHasher;
   authenticator: Authenticator;
   /** Application log; security events (tokens issued for others, revocations) are recorded here. */
-  log: Logger;
+  log: FastifyBaseLogger;
 }
 
 export interface Context {

@@ -1,4 +1,5 @@
-import { type Logger, pino } from 'pino';
+import type { FastifyBaseLogger } from 'fastify';
+import { pino } from 'pino';
 import { Authenticator } from './auth/authenticate';
 import { PasswordHasher } from './auth/passwords';
 import type { AuthScheme } from './auth/schemes/auth-scheme';
@@ -11,14 +12,15 @@ import { describeError } from './logging';
 
 export function createServices(
   config: Config,
-  options: { clock?: Clock; log?: Logger } = {},
+  options: { clock?: Clock; log?: FastifyBaseLogger } = {},
 ): Services {
   const schemes: Record<AuthSchemeName, () => AuthScheme> = {
     token: () => new TokenScheme(onBackgroundError),
     bearer: () => new BearerScheme(onBackgroundError),
   };
   const log = options.log ?? createLogger(config);
-  const onBackgroundError = (error: unknown) => log.warn({ err: describeError(error) }, 'background write failed');
+  const onBackgroundError = (error: unknown) =>
+    log.warn({ err: describeError(error) }, 'background write failed');
   return {
     config,
     log,
@@ -28,6 +30,6 @@ export function createServices(
   };
 }
 
-export function createLogger(config: Config): Logger {
+export function createLogger(config: Pick<Config, 'logLevel'>): FastifyBaseLogger {
   return pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] });
 }

@@ -3,8 +3,10 @@ import { ApiToken } from '../src/entities/api-token.entity';
 import { User } from '../src/entities/user.entity';
 import { INVALID_TOKEN_MESSAGE } from '../src/errors';
 import {
+  createBearerTokenWith,
   DAY_MS,
   graphql,
+  type GraphQLResponse,
   logInAs,
   makeUser,
   startTestServer,
@@ -13,22 +15,19 @@ import {
 } from './support/test-server';
 
 let server: TestServer;
-let token: string;
 beforeAll(async () => {
   server = await startTestServer();
-  token = await logInAs(server, (await makeUser(server)).username);
 });
 afterAll(() => server.close());
 
 const ME = '{ me { username } }';
-const CHALLENGE = 'Token realm="tokengate"';
-const INVALID_CHALLENGE = 'Token realm="tokengate", error="invalid_token"';
+const CHALLENGE = 'Token realm="tokengate", Bearer realm="tokengate"';
 
 function me(headers: Record<string, string>) {
   return graphql(server, ME, { headers });
 }
 
-function expectRefused(response: Awaited<ReturnType<typeof me>>, challenge = INVALID_CHALLENGE) {
+function expectRefused(response: GraphQLResponse, challenge: string) {
   expect(response.status).toBe(401);
   expect(response.headers.get('www-authenticate')).toBe(challenge);
   expect(response.body.errors).toEqual([
@@ -37,115 +36,189 @@ function expectRefused(response: Awaited<ReturnType<typeof me>>, challenge = INV
   expect(response.body.data).toBeUndefined();
 }
 
-describe('the context builder', () => {
-  it('treats a request without Authorization as anonymous: me is null with UNAUTHENTICATED', async () => {
+interface SchemeCase {
+  keyword: string;
+  prefix: string;
+  /** A fresh token of this scheme for the user. */
+  issue: (username: string) => Promise<string>;
+  /** The challenge when a credential of this scheme was refused. */
+  refusedChallenge: string;
+  other: { keyword: string; issue: (username: string) => Promise<string>; description: string };
+}
+
+const loginToken = (username: string) => logInAs(server, username);
+const bearerToken = async (username: string) =>
+  createBearerTokenWith(server, await logInAs(server, username));
+
+const SCHEMES: SchemeCase[] = [
+  {
+    keyword: 'Token',
+    prefix: 'tgl',
+    issue: loginToken,
+    refusedChallenge: 'Token realm="tokengate", error="invalid_token", Bearer realm="tokengate"',
+    other: { keyword: 'Bearer', issue: bearerToken, description: 'a personal bearer token' },
+  },
+  {
+    keyword: 'Bearer',
+    prefix: 'tgb',
+    issue: bearerToken,
+    refusedChallenge: 'Token realm="tokengate", Bearer realm="tokengate", error="invalid_token"',
+    other: { keyword: 'Token', issue: loginToken, description: 'a login token' },
+  },
+];
+
+describe('an anonymous request', () => {
+  it('has no Authorization header: me is null with UNAUTHENTICATED', async () => {
     const response = await me({});
     expect(response.status).toBe(200);
     expect(response.body.data).toEqual({ me: null });
     expect(response.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
-  it('treats an empty Authorization header as anonymous (Apollo Client sends one without a token)', async () => {
+  it('may send an empty Authorization header (Apollo Client does when it has no token)', async () => {
     const response = await me({ authorization: '' });
     expect(response.status).toBe(200);
     expect(response.body.data).toEqual({ me: null });
   });
+});
 
-  it('authenticates a valid Token header', async () => {
-    const response = await me(tokenHeader(token));
+describe.each(SCHEMES)('the $keyword scheme', (scheme) => {
+  let username: string;
+  let token: string;
+  beforeAll(async () => {
+    username = (await makeUser(server)).username;
+    token = await scheme.issue(username);
+  });
+
+  it('authenticates a valid token', async () => {
+    expect(token.startsWith(`${scheme.prefix}_`)).toBe(true);
+    const response = await me({ authorization: `${scheme.keyword} ${token}` });
     expect(response.status).toBe(200);
-    expect(response.body.data?.me).toEqual({ username: expect.any(String) as string });
+    expect(response.body.data?.me).toEqual({ username });
   });
 
-  it.each(['token', 'TOKEN', 'ToKeN'])('matches the keyword %s case-insensitively', async (keyword) => {
-    expect((await me({ authorization: `${keyword} ${token}` })).body.data?.me).not.toBeNull();
+  it('matches the keyword in any letter case', async () => {
+    for (const keyword of [scheme.keyword.toLowerCase(), scheme.keyword.toUpperCase()]) {
+      expect((await me({ authorization: `${keyword} ${token}` })).body.data?.me).toEqual({ username });
+    }
   });
 
-  describe('refuses with 401, one message and a challenge', () => {
-    const cases: [string, () => string][] = [
-      ['a Token header without credentials', () => 'Token'],
-      ['a Token header with only spaces after the keyword', () => 'Token    '],
-      ['a key that contains spaces', () => `Token ${token.slice(0, 10)} ${token.slice(10)}`],
-      ['a key followed by a second word', () => `Token ${token} extra`],
-      ['a key with invalid characters', () => `Token ${token.slice(0, -1)}é`],
-      [
-        'a key whose checksum does not match',
-        () => `Token ${token.slice(0, 10)}${token[10] === 'a' ? 'b' : 'a'}${token.slice(11)}`,
-      ],
-      ['a well-formed key that was never issued', () => `Token tgl_${'A'.repeat(30)}${'0'.repeat(6)}`],
-      ['a DRF-style 40-character hex key', () => 'Token 9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b'],
-    ];
-    it.each(cases)('%s', async (_name, header) => {
-      const response = await me({ authorization: header() });
-      expectRefused(response);
-      expect(response.body.errors?.[0]?.message).toBe(INVALID_TOKEN_MESSAGE);
-    });
+  const malformed: [string, (token: string) => string][] = [
+    ['no credentials', () => ''],
+    ['only spaces after the keyword', () => '    '],
+    ['a key that contains spaces', (t) => `${t.slice(0, 10)} ${t.slice(10)}`],
+    ['a key followed by a second word', (t) => `${t} extra`],
+    ['a key with invalid characters', (t) => `${t.slice(0, -1)}é`],
+    [
+      'a key whose checksum does not match',
+      (t) => `${t.slice(0, 10)}${t[10] === 'a' ? 'b' : 'a'}${t.slice(11)}`,
+    ],
+    ['a well-formed key that was never issued', () => `${scheme.prefix}_${'A'.repeat(30)}${'0'.repeat(6)}`],
+    ['a DRF-style 40-character hex key', () => '9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b'],
+  ];
+  it.each(malformed)('refuses %s with 401, the one message and a challenge', async (_name, credentials) => {
+    const response = await me({ authorization: `${scheme.keyword} ${credentials(token)}`.trimEnd() });
+    expectRefused(response, scheme.refusedChallenge);
+    expect(response.body.errors?.[0]?.message).toBe(INVALID_TOKEN_MESSAGE);
+  });
 
-    it('an unknown scheme keyword, without falling back to anonymous', async () => {
-      for (const header of [`Bearer-ish ${token}`, 'Basic dXNlcjpwYXNz', `Tokens ${token}`, token]) {
-        const response = await me({ authorization: header });
-        expectRefused(response, CHALLENGE);
-        expect(response.body.errors?.[0]?.message).toBe('Unsupported authorization scheme; use Token.');
-      }
-    });
+  it('refuses a token of the other kind with a message naming the right keyword', async () => {
+    const other = await scheme.other.issue(username);
+    const response = await me({ authorization: `${scheme.keyword} ${other}` });
+    expectRefused(response, scheme.refusedChallenge);
+    expect(response.body.errors?.[0]?.message).toBe(
+      `This is ${scheme.other.description}; send it as "Authorization: ${scheme.other.keyword} <token>".`,
+    );
+  });
 
-    it('an expired token', async () => {
-      const user = await makeUser(server);
-      const expiring = await logInAs(server, user.username);
-      server.clock.advance(30 * DAY_MS + 1000);
-      try {
-        expectRefused(await me(tokenHeader(expiring)));
-      } finally {
-        server.clock.advance(-(30 * DAY_MS + 1000));
-      }
-      expect((await me(tokenHeader(expiring))).status).toBe(200);
-    });
+  it('refuses an expired token, and accepts it again while it is not', async () => {
+    const fresh = await scheme.issue(username);
+    server.clock.advance(400 * DAY_MS);
+    try {
+      expectRefused(await me({ authorization: `${scheme.keyword} ${fresh}` }), scheme.refusedChallenge);
+    } finally {
+      server.clock.advance(-400 * DAY_MS);
+    }
+    expect((await me({ authorization: `${scheme.keyword} ${fresh}` })).status).toBe(200);
+  });
 
-    it('a revoked token', async () => {
-      const user = await makeUser(server);
-      const revoked = await logInAs(server, user.username);
-      await server.orm.em.fork().nativeUpdate(ApiToken, { user: user.id }, { revokedAt: new Date() });
-      expectRefused(await me(tokenHeader(revoked)));
-    });
+  it('refuses a revoked token on the very next request', async () => {
+    const user = await makeUser(server);
+    const revoked = await scheme.issue(user.username);
+    expect((await me({ authorization: `${scheme.keyword} ${revoked}` })).status).toBe(200);
+    await server.orm.em.fork().nativeUpdate(ApiToken, { user: user.id }, { revokedAt: new Date() });
+    expectRefused(await me({ authorization: `${scheme.keyword} ${revoked}` }), scheme.refusedChallenge);
+  });
 
-    it('a valid token whose user was deactivated, on the very next request', async () => {
-      const user = await makeUser(server);
-      const own = await logInAs(server, user.username);
-      expect((await me(tokenHeader(own))).status).toBe(200);
-      await server.orm.em.fork().nativeUpdate(User, { id: user.id }, { isActive: false });
-      expectRefused(await me(tokenHeader(own)));
-    });
+  it('refuses the token of a deactivated user on the very next request', async () => {
+    const user = await makeUser(server);
+    const own = await scheme.issue(user.username);
+    expect((await me({ authorization: `${scheme.keyword} ${own}` })).status).toBe(200);
+    await server.orm.em.fork().nativeUpdate(User, { id: user.id }, { isActive: false });
+    expectRefused(await me({ authorization: `${scheme.keyword} ${own}` }), scheme.refusedChallenge);
+  });
+});
 
-    it('two Authorization headers, even if the first is valid', async () => {
-      // fetch would merge them into one comma-separated header, so write the request by hand.
-      const reply = await rawRequest(
-        Number(new URL(server.url).port),
-        Buffer.from(`Authorization: Token ${token}\r\nAuthorization: Token ${token}\r\n`),
+describe('a request with a bad Authorization header', () => {
+  it('with an unknown scheme keyword fails with 401, never falling back to anonymous', async () => {
+    const token = await logInAs(server, (await makeUser(server)).username);
+    for (const header of [`Bearer-ish ${token}`, 'Basic dXNlcjpwYXNz', `Tokens ${token}`, token]) {
+      const response = await me({ authorization: header });
+      expectRefused(response, CHALLENGE);
+      expect(response.body.errors?.[0]?.message).toBe(
+        'Unsupported authorization scheme; use Token or Bearer.',
       );
-      expect(reply).toMatch(/^HTTP\/1\.1 401 /);
-      expect(reply).toContain(`www-authenticate: ${CHALLENGE}\r\n`);
-    });
+    }
   });
 
-  it('never answers 500, whatever bytes the header holds', async () => {
-    const port = new URL(server.url).port;
+  it('repeated fails with 401, even if the first is valid', async () => {
+    const token = await logInAs(server, (await makeUser(server)).username);
+    // fetch would merge the two into one comma-separated header, so write the request by hand.
+    const reply = await rawRequest(
+      Number(new URL(server.url).port),
+      Buffer.from(`Authorization: Token ${token}\r\nAuthorization: Token ${token}\r\n`),
+    );
+    expect(reply).toMatch(/^HTTP\/1\.1 401 /);
+    expect(reply).toContain(`www-authenticate: ${CHALLENGE}\r\n`);
+  });
+
+  it('never gets a 500, whatever bytes the header holds', async () => {
+    const port = Number(new URL(server.url).port);
     const samples: Buffer[] = [
       Buffer.from([0x54, 0x6f, 0x6b, 0x65, 0x6e, 0x20, 0x80, 0xff, 0xfe]),
-      Buffer.concat([Buffer.from('Token '), Buffer.from('tgl_ünïcødé', 'utf8')]),
+      Buffer.concat([Buffer.from('Bearer '), Buffer.from('tgb_ünïcødé', 'utf8')]),
       Buffer.from('Token \x7f\x01\x02'),
       Buffer.from('\xff\xfe Token'),
       Buffer.from('Token \x00abc'),
-      Buffer.from(`Token ${'x'.repeat(8000)}`),
+      Buffer.from(`Bearer ${'x'.repeat(8000)}`),
       Buffer.from('\t'),
     ];
     for (let byte = 0; byte < 256; byte++) samples.push(Buffer.from([0x54, 0x20, byte, 0x41]));
     for (const sample of samples) {
       const reply = await rawRequest(
-        Number(port),
+        port,
         Buffer.concat([Buffer.from('Authorization: '), sample, Buffer.from('\r\n')]),
       );
       // Node's parser answers 400 to bytes HTTP forbids, or just closes the connection.
       expect(reply === '' || /^HTTP\/1\.1 (200|400|401|431) /.test(reply)).toBe(true);
+    }
+  });
+});
+
+describe('AUTH_SCHEMES', () => {
+  it('disables a scheme: its credentials get 401 and its keyword leaves the challenge', async () => {
+    const bearerOnly = await startTestServer({ authSchemes: ['bearer'] });
+    try {
+      const username = (await makeUser(server)).username;
+      const login = await logInAs(server, username);
+      const bearer = await createBearerTokenWith(server, login);
+      const refused = await graphql(bearerOnly, ME, { headers: tokenHeader(login) });
+      expectRefused(refused, 'Bearer realm="tokengate"');
+      expect(refused.body.errors?.[0]?.message).toBe('Unsupported authorization scheme; use Bearer.');
+      const accepted = await graphql(bearerOnly, ME, { headers: { authorization: `Bearer ${bearer}` } });
+      expect(accepted.body.data?.me).toEqual({ username });
+    } finally {
+      await bearerOnly.close();
     }
   });
 });

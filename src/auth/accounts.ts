@@ -1,7 +1,14 @@
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../clock';
 import { User } from '../entities/user.entity';
-import { InvalidInput, NotFound } from '../errors';
+import {
+  INVALID_CREDENTIALS_MESSAGE,
+  InvalidInput,
+  NotAuthenticated,
+  NotFound,
+  PermissionDenied,
+} from '../errors';
+import { revokeUserTokens } from './api-tokens';
 import type { PasswordHasher } from './passwords';
 
 export interface NewUser {
@@ -54,6 +61,13 @@ export async function findUserByUsername(em: EntityManager, username: string): P
   return user;
 }
 
+/** The user with this id (a GraphQL ID or a number); NOT_FOUND for an unknown or malformed id. */
+export async function findUserById(em: EntityManager, id: number | null): Promise<User> {
+  const user = id === null ? null : await em.findOne(User, id);
+  if (!user) throw new NotFound('No user has this id.');
+  return user;
+}
+
 export async function setPassword(em: EntityManager, hasher: PasswordHasher, user: User, password: string) {
   validateNewPassword(password);
   user.passwordHash = await hasher.hash(password);
@@ -75,6 +89,50 @@ export async function checkCredentials(
   if (!user || !check.valid || !user.isActive) return null;
   if (check.needsRehash) user.passwordHash = await hasher.hash(password);
   return user;
+}
+
+/**
+ * Checks the current password (a wrong one gets login's generic answer), sets the new one and revokes every
+ * other token of the user, all in one transaction. The token of the request itself stays valid.
+ */
+export async function changeOwnPassword(
+  em: EntityManager,
+  hasher: PasswordHasher,
+  request: {
+    user: User;
+    currentPassword: string;
+    newPassword: string;
+    keepTokenId: number | null;
+    now: Date;
+  },
+): Promise<void> {
+  const check = await hasher.verify(request.currentPassword, request.user.passwordHash);
+  if (!check.valid) throw new NotAuthenticated(INVALID_CREDENTIALS_MESSAGE);
+  validateNewPassword(request.newPassword);
+  const passwordHash = await hasher.hash(request.newPassword);
+  await em.transactional(async (tx) => {
+    await tx.nativeUpdate(User, { id: request.user.id }, { passwordHash });
+    await revokeUserTokens(tx, request.user.id, request.now, {
+      exceptTokenId: request.keepTokenId ?? undefined,
+    });
+  });
+  request.user.passwordHash = passwordHash;
+}
+
+/** Activates or deactivates an account; a deactivated user's tokens fail from the next request on. */
+export async function setUserActive(
+  em: EntityManager,
+  actor: User,
+  target: User,
+  active: boolean,
+): Promise<User> {
+  if (target.id === actor.id && !active) throw new InvalidInput('You cannot deactivate your own account.');
+  if (target.isSuperuser && !actor.isSuperuser) {
+    throw new PermissionDenied("Only a superuser can change a superuser's status.");
+  }
+  target.isActive = active;
+  await em.flush();
+  return target;
 }
 
 export function validateNewPassword(password: string) {

@@ -13,6 +13,7 @@ import { createSuperuserCommand, createUserCommand } from './commands/create-use
 import { checkCommand, makeMigrationsCommand, schemaCommand } from './commands/dev.commands';
 import { migrateCommand } from './commands/migrate.command';
 import { tokenCreateCommand } from './commands/token-create.command';
+import { tokenListCommand, tokenRevokeCommand } from './commands/token-list.command';
 
 const COMMANDS: Command[] = [
   migrateCommand,
@@ -20,6 +21,8 @@ const COMMANDS: Command[] = [
   createUserCommand,
   changePasswordCommand,
   tokenCreateCommand,
+  tokenListCommand,
+  tokenRevokeCommand,
   makeMigrationsCommand,
   schemaCommand,
   checkCommand,

@@ -1,12 +1,60 @@
-import { Ctx, Query, Resolver } from 'type-graphql';
-import { requireUser } from '../auth/guards';
+import { Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { changeOwnPassword, createUser, findUserById, setUserActive } from '../auth/accounts';
+import { requireStaff, requireUser } from '../auth/guards';
 import type { Context } from '../context';
 import { User } from '../entities/user.entity';
+import { parseId } from './ids';
+import { ChangePasswordArgs, CreateUserArgs, SetUserActiveArgs } from './types/user.args';
 
 @Resolver()
 export class UserResolver {
   @Query(() => User, { nullable: true, description: 'The authenticated caller.' })
   me(@Ctx() context: Context): User {
     return requireUser(context);
+  }
+
+  @Mutation(() => Boolean, {
+    description: "Changes the caller's password and revokes all their other tokens; this one stays valid.",
+  })
+  async changePassword(
+    @Args(() => ChangePasswordArgs) { currentPassword, newPassword }: ChangePasswordArgs,
+    @Ctx() context: Context,
+  ): Promise<boolean> {
+    const user = requireUser(context);
+    await changeOwnPassword(context.em, context.services.passwords, {
+      user,
+      currentPassword,
+      newPassword,
+      keepTokenId: context.auth?.token.id ?? null,
+      now: context.services.clock.now(),
+    });
+    return true;
+  }
+
+  @Mutation(() => User, { description: 'Staff only: creates a user.' })
+  async createUser(@Args(() => CreateUserArgs) args: CreateUserArgs, @Ctx() context: Context): Promise<User> {
+    const staff = requireStaff(context);
+    const user = await createUser(context.em, context.services.passwords, context.services.clock, args);
+    context.services.log.info(
+      { event: 'user_created', userId: user.id, byUserId: staff.id },
+      `${staff.username} created user ${user.username}`,
+    );
+    return user;
+  }
+
+  @Mutation(() => User, {
+    description: "Staff only: activates or deactivates a user; a deactivated user's tokens stop working.",
+  })
+  async setUserActive(
+    @Args(() => SetUserActiveArgs) { id, active }: SetUserActiveArgs,
+    @Ctx() context: Context,
+  ): Promise<User> {
+    const staff = requireStaff(context);
+    const user = await setUserActive(context.em, staff, await findUserById(context.em, parseId(id)), active);
+    context.services.log.info(
+      { event: 'user_active_set', userId: user.id, active, byUserId: staff.id },
+      `${staff.username} ${active ? 'activated' : 'deactivated'} user ${user.username}`,
+    );
+    return user;
   }
 }

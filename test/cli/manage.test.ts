@@ -157,13 +157,83 @@ describe('manage', () => {
     });
     const noUser = await runCli(['token:create'], env);
     expect(noUser.code).toBe(2);
-    expect(noUser.stderr).toMatch(
-      /^Expected 1 argument\(s\)\. Usage: token:create USERNAME \[-r\|--rotate\]\n$/,
+    expect(noUser.stderr).toBe(
+      'Expected 1 argument(s). Usage: token:create USERNAME [-r|--rotate] [--bearer --name NAME [--days DAYS]]\n',
     );
     const badFlag = await runCli(['token:create', 'x', '--frobnicate'], env);
     expect(badFlag.code).toBe(2);
     expect(badFlag.stderr.split('\n').filter(Boolean)).toHaveLength(1);
     expect(await runCli(['no-such-command'], env)).toMatchObject({ code: 2 });
+  });
+
+  it('token:create --bearer issues a named bearer token with the given lifetime', async () => {
+    const username = uniqueUsername();
+    await runCli(['createuser', '--username', username, '--no-input'], {
+      ...env,
+      TOKENGATE_PASSWORD: PASSWORD,
+    });
+    const result = await runCli(
+      ['token:create', username, '--bearer', '--name', 'backup job', '--days', '7'],
+      env,
+    );
+    expect(result.code).toBe(0);
+    const token = /^Generated token (tgb_\w+) for user /.exec(result.stdout)![1]!;
+    const me = await graphql(server, '{ me { username } }', {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(me.body.data?.me).toEqual({ username });
+    const stored = await server.orm.em.fork().findOneOrFail(ApiToken, { prefix: token.slice(0, 12) });
+    expect(stored).toMatchObject({ kind: 'bearer', name: 'backup job' });
+    expect(stored.expiresAt.getTime() - stored.createdAt.getTime()).toBe(7 * 24 * 60 * 60 * 1000);
+
+    expect(await runCli(['token:create', username, '--bearer'], env)).toMatchObject({
+      code: 2,
+      stderr: '--bearer needs --name NAME.\n',
+    });
+    expect(
+      await runCli(['token:create', username, '--bearer', '--name', 'x', '--days', '0'], env),
+    ).toMatchObject({
+      code: 1,
+      stderr: 'expiresInDays must be a whole number of days from 1 to 365; bearer tokens always expire.\n',
+    });
+  });
+
+  it('token:list shows live tokens without secrets, and token:revoke revokes one by id', async () => {
+    const username = uniqueUsername();
+    await runCli(['createuser', '--username', username, '--no-input'], {
+      ...env,
+      TOKENGATE_PASSWORD: PASSWORD,
+    });
+    const login = await logInAs(server, username, PASSWORD);
+    const bearer = /(tgb_\w+)/.exec(
+      (await runCli(['token:create', username, '--bearer', '--name', 'ci'], env)).stdout,
+    )![1]!;
+
+    const listed = await runCli(['token:list', username], env);
+    expect(listed.code).toBe(0);
+    const lines = listed.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^ID\s+KIND\s+PREFIX\s+CREATED\s+EXPIRES\s+LAST USED\s+CREATED BY\s+NAME$/);
+    expect(lines).toHaveLength(3);
+    expect(listed.stdout).toContain(bearer.slice(0, 12));
+    expect(listed.stdout).toContain(login.slice(0, 12));
+    expect(listed.stdout).not.toContain(bearer.slice(12));
+    expect(listed.stdout).not.toContain(login.slice(12));
+
+    const bearerLine = lines.find((line) => line.includes(bearer.slice(0, 12)))!;
+    const id = bearerLine.split(/\s+/)[0]!;
+    expect(await runCli(['token:revoke', id], env)).toMatchObject({
+      code: 0,
+      stdout: `Revoked token ${id}.\n`,
+    });
+    const me = await graphql(server, '{ me { username } }', {
+      headers: { authorization: `Bearer ${bearer}` },
+    });
+    expect(me.status).toBe(401);
+    expect(await runCli(['token:revoke', id], env)).toMatchObject({
+      code: 1,
+      stderr: `No live token has the id ${id}.\n`,
+    });
+    expect((await runCli(['token:revoke', 'abc'], env)).code).toBe(2);
   });
 
   it('refuses a bad configuration value in one sentence', async () => {

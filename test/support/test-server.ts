@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { FastifyInstance } from 'fastify';
-import type { Logger } from 'pino';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app';
 import { createUser } from '../../src/auth/accounts';
 import type { Clock } from '../../src/clock';
@@ -39,7 +38,7 @@ export interface TestServer {
 /** The real app on the real test database, listening on a free loopback port. */
 export async function startTestServer(
   overrides: Partial<Config> = {},
-  options: { log?: Logger } = {},
+  options: { log?: FastifyBaseLogger } = {},
 ): Promise<TestServer> {
   const config: Config = { ...loadConfig({}), bcryptCost: 10, logLevel: 'silent', ...overrides };
   const orm = await initOrm(testDatabaseUrl(), config);
@@ -131,4 +130,30 @@ export async function logInAs(
 
 export function tokenHeader(token: string): Record<string, string> {
   return { authorization: `Token ${token}` };
+}
+
+export const CREATE_BEARER_TOKEN = `mutation Create($name: String!, $expiresInDays: Int, $forUserId: ID) {
+  createBearerToken(name: $name, expiresInDays: $expiresInDays, forUserId: $forUserId) {
+    token
+    info { id kind name prefix createdAt expiresAt lastUsedAt isCurrent createdBy { id username } }
+  }
+}`;
+
+/** Creates a bearer token over HTTP, authenticated with the given login token, and returns it. */
+export async function createBearerTokenWith(
+  server: TestServer,
+  loginToken: string,
+  variables: { name?: string; expiresInDays?: number; forUserId?: string } = {},
+): Promise<string> {
+  const response = await graphql(server, CREATE_BEARER_TOKEN, {
+    variables: { name: 'script', ...variables },
+    headers: tokenHeader(loginToken),
+  });
+  const created = response.body.data?.createBearerToken as { token: string } | undefined;
+  if (!created) throw new Error(`createBearerToken failed: ${JSON.stringify(response.body)}`);
+  return created.token;
+}
+
+export function bearerHeader(token: string): Record<string, string> {
+  return { authorization: `Bearer ${token}` };
 }

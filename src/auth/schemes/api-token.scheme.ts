@@ -10,7 +10,10 @@ import { parseTokenKind } from '../secrets';
 import { type AuthRequest, type AuthScheme, type Authentication, CredentialsRejected } from './auth-scheme';
 import type { AuthSchemeName } from '../../config';
 
-export const KEYWORD_OF_KIND: Record<TokenKind, string> = { [TokenKind.LOGIN]: 'Token', [TokenKind.BEARER]: 'Bearer' };
+export const KEYWORD_OF_KIND: Record<TokenKind, string> = {
+  [TokenKind.LOGIN]: 'Token',
+  [TokenKind.BEARER]: 'Bearer',
+};
 const DESCRIPTION_OF_KIND: Record<TokenKind, string> = {
   [TokenKind.LOGIN]: 'a login token',
   [TokenKind.BEARER]: 'a personal bearer token',

@@ -1,0 +1,84 @@
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import type { IssuedToken } from '../../auth/api-tokens';
+import { type ApiToken, TokenKind } from '../../entities/api-token.entity';
+
+registerEnumType(TokenKind, {
+  name: 'TokenKind',
+  description:
+    'LOGIN tokens come from `login` (send as `Token`); BEARER tokens are named personal tokens (send as `Bearer`).',
+});
+
+@ObjectType({ description: 'The staff member who issued a token for someone else.' })
+export class TokenCreator {
+  @Field(() => ID)
+  id!: number;
+
+  @Field(() => String)
+  username!: string;
+}
+
+@ObjectType({ description: 'What can be shown of a token: never its secret or digest.' })
+export class TokenInfo {
+  @Field(() => ID, { description: 'Pass it to `revokeToken`.' })
+  id!: number;
+
+  @Field(() => TokenKind)
+  kind!: TokenKind;
+
+  @Field(() => String, { description: "A bearer token's name, or a login token's client (its user agent)." })
+  name!: string;
+
+  @Field(() => String, { description: 'The start of the token, to recognise it.' })
+  prefix!: string;
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Field(() => Date)
+  expiresAt!: Date;
+
+  @Field(() => Date, { nullable: true, description: 'Updated at most once a minute.' })
+  lastUsedAt!: Date | null;
+
+  @Field(() => TokenCreator, {
+    nullable: true,
+    description: 'Set when staff issued the token for its owner.',
+  })
+  createdBy!: TokenCreator | null;
+
+  @Field(() => Boolean, { description: 'This is the token that authenticated the current request.' })
+  isCurrent!: boolean;
+
+  static from(token: ApiToken, currentTokenId: number | null = null): TokenInfo {
+    const creator = token.createdBy;
+    return Object.assign(new TokenInfo(), {
+      id: token.id,
+      kind: token.kind,
+      name: token.name,
+      prefix: token.prefix,
+      createdAt: token.createdAt,
+      expiresAt: token.expiresAt,
+      lastUsedAt: token.lastUsedAt,
+      createdBy: creator
+        ? Object.assign(new TokenCreator(), { id: creator.id, username: creator.username })
+        : null,
+      isCurrent: token.id === currentTokenId,
+    });
+  }
+}
+
+@ObjectType({ description: 'A new bearer token. The token is shown only here, once: store it now.' })
+export class BearerTokenPayload {
+  @Field(() => String, { description: 'Send it as `Authorization: Bearer <token>`.' })
+  token!: string;
+
+  @Field(() => TokenInfo)
+  info!: TokenInfo;
+
+  static from(issued: IssuedToken): BearerTokenPayload {
+    return Object.assign(new BearerTokenPayload(), {
+      token: issued.plaintext,
+      info: TokenInfo.from(issued.token),
+    });
+  }
+}

@@ -1,0 +1,352 @@
+import { pino } from 'pino';
+import { ApiToken, TokenKind } from '../../src/entities/api-token.entity';
+import {
+  bearerHeader,
+  CREATE_BEARER_TOKEN,
+  createBearerTokenWith,
+  DAY_MS,
+  graphql,
+  type GraphQLResponse,
+  logInAs,
+  makeUser,
+  startTestServer,
+  type TestServer,
+  tokenHeader,
+} from '../support/test-server';
+
+const logLines: Record<string, unknown>[] = [];
+let server: TestServer;
+beforeAll(async () => {
+  const log = pino(
+    { level: 'info' },
+    { write: (line: string) => logLines.push(JSON.parse(line) as Record<string, unknown>) },
+  );
+  server = await startTestServer({}, { log });
+});
+afterAll(() => server.close());
+
+interface Info {
+  id: string;
+  kind: string;
+  name: string;
+  prefix: string;
+  expiresAt: string;
+  isCurrent: boolean;
+  createdBy: { id: string; username: string } | null;
+}
+
+async function userWithLogin(fields: { isStaff?: boolean; isSuperuser?: boolean } = {}) {
+  const user = await makeUser(server, fields);
+  return { user, login: await logInAs(server, user.username) };
+}
+
+function create(token: string, variables: Record<string, unknown>, header = tokenHeader(token)) {
+  return graphql(server, CREATE_BEARER_TOKEN, {
+    variables: { name: 'script', ...variables },
+    headers: header,
+  });
+}
+
+function created(response: GraphQLResponse): { token: string; info: Info } {
+  const payload = response.body.data?.createBearerToken as { token: string; info: Info } | undefined;
+  if (!payload) throw new Error(JSON.stringify(response.body));
+  return payload;
+}
+
+function errorOf(response: GraphQLResponse) {
+  return { code: response.body.errors?.[0]?.extensions?.code, message: response.body.errors?.[0]?.message };
+}
+
+const MY_TOKENS = '{ myTokens { id kind name prefix isCurrent createdBy { username } } }';
+
+describe('createBearerToken', () => {
+  it('returns the secret once and its info; the token works as Bearer', async () => {
+    const { user, login } = await userWithLogin();
+    const { token, info } = created(await create(login, { name: 'nightly sync' }));
+    expect(token).toMatch(/^tgb_[0-9A-Za-z]{36}$/);
+    expect(info).toMatchObject({
+      kind: 'BEARER',
+      name: 'nightly sync',
+      prefix: token.slice(0, 12),
+      createdBy: null,
+    });
+    expect(Date.parse(info.expiresAt) - server.clock.now().getTime()).toBe(56 * DAY_MS);
+    const me = await graphql(server, '{ me { username } }', { headers: bearerHeader(token) });
+    expect(me.body.data?.me).toEqual({ username: user.username });
+  });
+
+  it.each([
+    ['an empty name', ''],
+    ['a blank name', '   '],
+    ['a name of 101 characters', 'n'.repeat(101)],
+    ['a name with a line break', 'two\nlines'],
+    ['a name with a control character', 'bell\u0007'],
+  ])('refuses %s with BAD_USER_INPUT', async (_case, name) => {
+    const { login } = await userWithLogin();
+    expect(errorOf(await create(login, { name }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      message: 'The token name must be 1-100 printable characters.',
+    });
+  });
+
+  it('accepts a name of 100 printable characters, accents and emoji included', async () => {
+    const { login } = await userWithLogin();
+    const name = `Zoë's laptop 🚀 ${'x'.repeat(83)}`;
+    expect(created(await create(login, { name })).info.name).toBe(name);
+  });
+
+  it.each([0, -1, 366])(
+    'refuses expiresInDays = %i: there are no non-expiring bearer tokens',
+    async (days) => {
+      const { login } = await userWithLogin();
+      expect(errorOf(await create(login, { expiresInDays: days }))).toEqual({
+        code: 'BAD_USER_INPUT',
+        message: 'expiresInDays must be a whole number of days from 1 to 365; bearer tokens always expire.',
+      });
+    },
+  );
+
+  it('honours a lifetime up to the maximum', async () => {
+    const { login } = await userWithLogin();
+    const { info } = created(await create(login, { expiresInDays: 365 }));
+    expect(Date.parse(info.expiresAt) - server.clock.now().getTime()).toBe(365 * DAY_MS);
+  });
+
+  it('lets a bearer token create a token that does not outlive it, and no other', async () => {
+    const { login } = await userWithLogin();
+    const parent = await createBearerTokenWith(server, login, { expiresInDays: 10 });
+    const parentExpiry = server.clock.now().getTime() + 10 * DAY_MS;
+    expect(errorOf(await create(parent, { expiresInDays: 11 }, bearerHeader(parent)))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: expect.stringContaining('cannot create a token that outlives itself') as string,
+    });
+    const defaulted = created(await create(parent, {}, bearerHeader(parent)));
+    expect(Date.parse(defaulted.info.expiresAt)).toBe(parentExpiry);
+    const shorter = created(await create(parent, { expiresInDays: 3 }, bearerHeader(parent)));
+    expect(Date.parse(shorter.info.expiresAt) - server.clock.now().getTime()).toBe(3 * DAY_MS);
+  });
+
+  it('needs an authenticated caller', async () => {
+    const response = await graphql(server, CREATE_BEARER_TOKEN, { variables: { name: 'x' } });
+    expect(errorOf(response).code).toBe('UNAUTHENTICATED');
+  });
+
+  it('stops at the cap of active bearer tokens and tells the user to revoke one', async () => {
+    const { login } = await userWithLogin();
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) ids.push(created(await create(login, { name: `t${i}` })).info.id);
+    expect(errorOf(await create(login, { name: 'one too many' }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      message:
+        'You already have 10 active bearer tokens, the most allowed; revoke one (revokeToken) before creating another.',
+    });
+    await graphql(server, 'mutation($id: ID!) { revokeToken(id: $id) }', {
+      variables: { id: ids[0] },
+      headers: tokenHeader(login),
+    });
+    expect(created(await create(login, { name: 'replacement' })).token).toMatch(/^tgb_/);
+  });
+
+  it('never exceeds the cap under 40 concurrent creations', async () => {
+    const capped = await startTestServer({ bearerTokensPerUser: 5 });
+    try {
+      const user = await makeUser(capped);
+      const login = await logInAs(capped, user.username);
+      const responses = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          graphql(capped, CREATE_BEARER_TOKEN, { variables: { name: `c${i}` }, headers: tokenHeader(login) }),
+        ),
+      );
+      expect(responses.filter((response) => response.body.data?.createBearerToken)).toHaveLength(5);
+      expect(responses.filter((response) => errorOf(response).code === 'BAD_USER_INPUT')).toHaveLength(35);
+      const live = await capped.orm.em
+        .fork()
+        .count(ApiToken, { user: user.id, kind: TokenKind.BEARER, revokedAt: null });
+      expect(live).toBe(5);
+    } finally {
+      await capped.close();
+    }
+  });
+
+  describe('forUserId', () => {
+    it('is refused with FORBIDDEN for non-staff', async () => {
+      const { login } = await userWithLogin();
+      const other = await makeUser(server);
+      expect(errorOf(await create(login, { forUserId: String(other.id) }))).toEqual({
+        code: 'FORBIDDEN',
+        message: 'You do not have permission to perform this action.',
+      });
+    });
+
+    it('lets staff issue a token that belongs to the user and records who created it, in listings and the log', async () => {
+      const { user: admin, login: adminLogin } = await userWithLogin({ isStaff: true });
+      const { user: owner, login: ownerLogin } = await userWithLogin();
+      const { token, info } = created(
+        await create(adminLogin, { name: 'for the pipeline', forUserId: String(owner.id) }),
+      );
+      expect(info.createdBy).toEqual({ id: String(admin.id), username: admin.username });
+      const me = await graphql(server, '{ me { username } }', { headers: bearerHeader(token) });
+      expect(me.body.data?.me).toEqual({ username: owner.username });
+
+      const listed = await graphql(server, MY_TOKENS, { headers: tokenHeader(ownerLogin) });
+      expect(listed.body.data?.myTokens).toContainEqual(
+        expect.objectContaining({ id: info.id, createdBy: { username: admin.username } }),
+      );
+      expect(logLines).toContainEqual(
+        expect.objectContaining({
+          event: 'bearer_token_created',
+          tokenId: Number(info.id),
+          userId: owner.id,
+          createdById: admin.id,
+          msg: `${admin.username} issued bearer token ${info.prefix} for ${owner.username}`,
+        }),
+      );
+    });
+
+    it('answers NOT_FOUND for an unknown user', async () => {
+      const { login } = await userWithLogin({ isStaff: true });
+      for (const forUserId of ['99999999', 'not-a-number']) {
+        expect(errorOf(await create(login, { forUserId })).code).toBe('NOT_FOUND');
+      }
+    });
+  });
+});
+
+describe('myTokens and tokens(userId)', () => {
+  it("lists the caller's live login and bearer tokens without secrets, marking the current one", async () => {
+    const { user, login } = await userWithLogin();
+    const otherLogin = await logInAs(server, user.username);
+    const bearer = await createBearerTokenWith(server, login, { name: 'ci' });
+    const revoked = await createBearerTokenWith(server, login, { name: 'gone' });
+    await graphql(server, 'mutation { logout }', { headers: bearerHeader(revoked) });
+
+    const response = await graphql(server, MY_TOKENS, { headers: tokenHeader(login) });
+    const tokens = response.body.data?.myTokens as {
+      kind: string;
+      name: string;
+      prefix: string;
+      isCurrent: boolean;
+    }[];
+    expect(tokens.map((token) => token.kind).sort()).toEqual(['BEARER', 'LOGIN', 'LOGIN']);
+    expect(tokens.filter((token) => token.isCurrent).map((token) => token.prefix)).toEqual([
+      login.slice(0, 12),
+    ]);
+    expect(tokens.find((token) => token.kind === 'BEARER')).toMatchObject({
+      name: 'ci',
+      prefix: bearer.slice(0, 12),
+    });
+    const json = JSON.stringify(response.body);
+    for (const secret of [login, otherLogin, bearer]) expect(json).not.toContain(secret.slice(12));
+  });
+
+  it('leaves out expired tokens', async () => {
+    const { login } = await userWithLogin();
+    await createBearerTokenWith(server, login, { name: 'short-lived', expiresInDays: 1 });
+    await createBearerTokenWith(server, login, { name: 'long-lived', expiresInDays: 5 });
+    server.clock.advance(2 * DAY_MS);
+    try {
+      const response = await graphql(server, MY_TOKENS, { headers: tokenHeader(login) });
+      const names = (response.body.data?.myTokens as { name: string }[]).map((token) => token.name);
+      expect(names).toContain('long-lived');
+      expect(names).not.toContain('short-lived');
+    } finally {
+      server.clock.advance(-2 * DAY_MS);
+    }
+  });
+
+  it("lets staff list anyone's tokens, and nobody else", async () => {
+    const { login: staffLogin } = await userWithLogin({ isStaff: true });
+    const { user, login } = await userWithLogin();
+    const query = 'query($id: ID!) { tokens(userId: $id) { kind prefix } }';
+    const asStaff = await graphql(server, query, {
+      variables: { id: String(user.id) },
+      headers: tokenHeader(staffLogin),
+    });
+    expect(asStaff.body.data?.tokens).toEqual([{ kind: 'LOGIN', prefix: login.slice(0, 12) }]);
+    const asUser = await graphql(server, query, {
+      variables: { id: String(user.id) },
+      headers: tokenHeader(login),
+    });
+    expect(errorOf(asUser).code).toBe('FORBIDDEN');
+  });
+});
+
+describe('revokeToken and logoutAll', () => {
+  const REVOKE = 'mutation($id: ID!) { revokeToken(id: $id) }';
+
+  it("revokes one of the caller's tokens; it fails on the very next request", async () => {
+    const { login } = await userWithLogin();
+    const { token, info } = created(await create(login, { name: 'leaked' }));
+    expect(
+      (await graphql(server, REVOKE, { variables: { id: info.id }, headers: tokenHeader(login) })).body.data,
+    ).toEqual({
+      revokeToken: true,
+    });
+    expect((await graphql(server, '{ me { id } }', { headers: bearerHeader(token) })).status).toBe(401);
+  });
+
+  it("answers another user's token id exactly as an unknown one: NOT_FOUND", async () => {
+    const { login } = await userWithLogin();
+    const { login: otherLogin } = await userWithLogin();
+    const { info } = created(await create(otherLogin, {}));
+    const answers = await Promise.all(
+      [info.id, '99999999', 'abc'].map(
+        async (id) =>
+          (await graphql(server, REVOKE, { variables: { id }, headers: tokenHeader(login) })).body,
+      ),
+    );
+    for (const answer of answers) {
+      expect(answer.errors?.[0]).toMatchObject({
+        message: 'No live token of yours has this id.',
+        extensions: { code: 'NOT_FOUND' },
+      });
+    }
+    expect((await graphql(server, '{ me { id } }', { headers: tokenHeader(otherLogin) })).status).toBe(200);
+  });
+
+  it("lets staff revoke anyone's token", async () => {
+    const { login: staffLogin } = await userWithLogin({ isStaff: true });
+    const { login } = await userWithLogin();
+    const { token, info } = created(await create(login, {}));
+    expect(
+      (await graphql(server, REVOKE, { variables: { id: info.id }, headers: tokenHeader(staffLogin) })).body
+        .data,
+    ).toEqual({
+      revokeToken: true,
+    });
+    expect((await graphql(server, '{ me { id } }', { headers: bearerHeader(token) })).status).toBe(401);
+  });
+
+  it('logoutAll revokes every token of the caller and returns how many', async () => {
+    const { user, login } = await userWithLogin();
+    const second = await logInAs(server, user.username);
+    const bearer = await createBearerTokenWith(server, login);
+    const response = await graphql(server, 'mutation { logoutAll }', { headers: tokenHeader(login) });
+    expect(response.body.data).toEqual({ logoutAll: 3 });
+    for (const header of [tokenHeader(login), tokenHeader(second), bearerHeader(bearer)]) {
+      expect((await graphql(server, '{ me { id } }', { headers: header })).status).toBe(401);
+    }
+  });
+});
+
+describe('rotateToken with a bearer token', () => {
+  it('replaces the secret but keeps the name and the expiry date', async () => {
+    const { login } = await userWithLogin();
+    const { token, info } = created(await create(login, { name: 'rotating', expiresInDays: 7 }));
+    server.clock.advance(DAY_MS);
+    try {
+      const response = await graphql(server, 'mutation { rotateToken { token expiresAt } }', {
+        headers: bearerHeader(token),
+      });
+      const rotated = response.body.data?.rotateToken as { token: string; expiresAt: string };
+      expect(rotated.token).toMatch(/^tgb_/);
+      expect(rotated.expiresAt).toBe(info.expiresAt);
+      expect((await graphql(server, '{ me { id } }', { headers: bearerHeader(token) })).status).toBe(401);
+      expect((await graphql(server, '{ me { id } }', { headers: bearerHeader(rotated.token) })).status).toBe(
+        200,
+      );
+    } finally {
+      server.clock.advance(-DAY_MS);
+    }
+  });
+});
