@@ -51,9 +51,16 @@ export async function buildApp(orm: MikroORM, services: Services): Promise<Fasti
     stopOnTerminationSignals: false,
     logger: app.log,
     formatError: (formatted, error) => formatError(formatted, error, app.log),
-    plugins: [landingPagePlugin(config.landingPage)],
+    plugins: [landingPagePlugin(config.landingPage), clearAuthCacheAfterMutations(services)],
   });
   await apollo.start();
+  await services.authCache.listen(orm.config.get('clientUrl')!, (error) =>
+    app.log.warn(
+      { err: describeError(error) },
+      'auth cache listener failed; bypassing the cache until it reconnects',
+    ),
+  );
+  app.addHook('onClose', () => services.authCache.close());
   drainOnClose(app);
   // fastify.close() stops accepting, lets in-flight requests finish, then runs this.
   app.addHook('onClose', () => apollo.stop());
@@ -91,6 +98,20 @@ function drainOnClose(app: FastifyInstance, graceMs = 10_000) {
     app.server.once('close', () => clearInterval(timer));
     done();
   });
+}
+
+/**
+ * A mutation may have revoked a token, deactivated a user or changed a password. The database triggers tell every
+ * process soon after; clearing here, before the answer leaves, makes the change hold for the very next request.
+ */
+function clearAuthCacheAfterMutations(services: Services): ApolloServerPlugin<Context> {
+  const hooks = {
+    willSendResponse({ operation }: { operation?: { operation: string } | null }) {
+      if (operation?.operation === 'mutation') services.authCache.clear();
+      return Promise.resolve();
+    },
+  };
+  return { requestDidStart: () => Promise.resolve(hooks) };
 }
 
 function landingPagePlugin(enabled: boolean): ApolloServerPlugin<Context> {

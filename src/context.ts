@@ -5,6 +5,7 @@
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import type { AuthCache } from './auth/auth-cache';
 import type { Authenticator } from './auth/authenticate';
 import type { PasswordHasher } from './auth/passwords';
 import type { AuthInfo } from './auth/schemes/auth-scheme';
@@ -17,6 +18,7 @@ export interface Services {
   clock: Clock;
   passwords: PasswordHasher;
   authenticator: Authenticator;
+  authCache: AuthCache;
   /** Application log; security events (tokens issued for others, revocations) are recorded here. */
   log: FastifyBaseLogger;
 }

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { pino } from 'pino';
+import { AuthCache } from './auth/auth-cache';
 import { Authenticator } from './auth/authenticate';
 import { PasswordHasher } from './auth/passwords';
 import type { AuthScheme } from './auth/schemes/auth-scheme';
@@ -14,16 +15,18 @@ export function createServices(
   config: Config,
   options: { clock?: Clock; log?: FastifyBaseLogger } = {},
 ): Services {
-  const schemes: Record<AuthSchemeName, () => AuthScheme> = {
-    token: () => new TokenScheme(onBackgroundError),
-    bearer: () => new BearerScheme(onBackgroundError),
-  };
   const log = options.log ?? createLogger(config);
   const onBackgroundError = (error: unknown) =>
     log.warn({ err: describeError(error) }, 'background write failed');
+  const authCache = new AuthCache({ ttlMs: config.authCacheTtlMs, maxEntries: 100_000 });
+  const schemes: Record<AuthSchemeName, () => AuthScheme> = {
+    token: () => new TokenScheme(authCache, onBackgroundError),
+    bearer: () => new BearerScheme(authCache, onBackgroundError),
+  };
   return {
     config,
     log,
+    authCache,
     clock: options.clock ?? systemClock,
     passwords: new PasswordHasher(config.bcryptCost, config.passwordHashWorkers),
     authenticator: new Authenticator(config.authSchemes.map((name) => schemes[name]())),

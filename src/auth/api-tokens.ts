@@ -6,7 +6,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApiToken, TokenKind } from '../entities/api-token.entity';
 import { User } from '../entities/user.entity';
-import { digestToken, generateToken } from './secrets';
+import type { TokenLookup } from './auth-cache';
+import { generateToken } from './secrets';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** `lastUsedAt` is a hint for humans; writing it on every request would turn each read into a write. */
@@ -55,29 +56,29 @@ export async function issueToken(
   return { plaintext: secret.plaintext, token };
 }
 
-/** The live token with this plaintext and its active user, in one indexed query; null if there is none. */
-export async function findActiveToken(
+/** The live token with this digest and its active user's row, in one indexed query; null if there is none. */
+export async function loadActiveToken(
   em: EntityManager,
-  plaintext: string,
+  digest: string,
   now: Date,
-): Promise<{ user: User; token: ActiveToken } | null> {
+): Promise<TokenLookup | null> {
   const rows = await em.execute<Record<string, unknown>[]>(
     `select t.id as token_id, t.kind as token_kind, t.expires_at as token_expires_at,
             t.last_used_at as token_last_used_at, u.*
        from api_tokens t join users u on u.id = t.user_id
       where t.digest = ? and t.revoked_at is null and t.expires_at > ? and u.is_active`,
-    [digestToken(plaintext), now],
+    [digest, now],
   );
   const row = rows[0];
   if (!row) return null;
-  const lastUsedAt = row.token_last_used_at as string | Date | null;
+  const { token_id, token_kind, token_expires_at, token_last_used_at, ...userRow } = row;
   return {
-    user: em.map(User, row),
+    userRow,
     token: {
-      id: Number(row.token_id),
-      kind: row.token_kind as TokenKind,
-      expiresAt: new Date(row.token_expires_at as string),
-      lastUsedAt: lastUsedAt === null ? null : new Date(lastUsedAt),
+      id: Number(token_id),
+      kind: token_kind as TokenKind,
+      expiresAt: new Date(token_expires_at as string),
+      lastUsedAt: token_last_used_at === null ? null : new Date(token_last_used_at as string),
     },
   };
 }
@@ -169,6 +170,8 @@ export async function revokeUserTokens(
 
 /** Records use of the token, at most once per LAST_USED_RESOLUTION_MS even across processes. */
 export async function touchToken(em: EntityManager, token: ActiveToken, now: Date): Promise<void> {
+  // Noted first, so that the requests arriving while this write is under way do not repeat it.
+  token.lastUsedAt = now;
   await em.execute(
     'update api_tokens set last_used_at = ? where id = ? and (last_used_at is null or last_used_at <= ?)',
     [now, token.id, new Date(now.getTime() - LAST_USED_RESOLUTION_MS)],

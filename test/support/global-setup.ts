@@ -37,7 +37,7 @@ export default async function globalSetup(): Promise<void> {
   // test files' sandboxes trip over it (mikro-orm#3783).
   execFileSync(process.execPath, [MANAGE_SCRIPT, 'migrate'], {
     env: { ...process.env, DATABASE_URL: url },
-    stdio: 'ignore',
+    stdio: 'inherit',
   });
   process.env[TEST_DATABASE_ENV] = url;
 }

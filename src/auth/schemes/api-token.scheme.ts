@@ -5,8 +5,10 @@
  * another kind, whose kind the prefix already shows: that answer names the keyword to use instead.
  */
 import { TokenKind } from '../../entities/api-token.entity';
-import { findActiveToken, isTouchDue, touchToken } from '../api-tokens';
-import { parseTokenKind } from '../secrets';
+import { User } from '../../entities/user.entity';
+import { isTouchDue, loadActiveToken, touchToken } from '../api-tokens';
+import type { AuthCache } from '../auth-cache';
+import { digestToken, parseTokenKind } from '../secrets';
 import { type AuthRequest, type AuthScheme, type Authentication, CredentialsRejected } from './auth-scheme';
 import type { AuthSchemeName } from '../../config';
 
@@ -23,7 +25,10 @@ export abstract class ApiTokenScheme implements AuthScheme {
   abstract readonly name: AuthSchemeName;
   abstract readonly kind: TokenKind;
 
-  constructor(private readonly onBackgroundError: (error: unknown) => void) {}
+  constructor(
+    private readonly cache: AuthCache,
+    private readonly onBackgroundError: (error: unknown) => void,
+  ) {}
 
   get keyword(): string {
     return KEYWORD_OF_KIND[this.kind];
@@ -37,11 +42,15 @@ export abstract class ApiTokenScheme implements AuthScheme {
         `This is ${DESCRIPTION_OF_KIND[kind]}; send it as "Authorization: ${KEYWORD_OF_KIND[kind]} <token>".`,
       );
     }
-    const found = await findActiveToken(request.em, credentials, request.now);
+    const digest = digestToken(credentials);
+    const found = await this.cache.lookup(digest, request.now, () =>
+      loadActiveToken(request.em, digest, request.now),
+    );
     if (!found || found.token.kind !== this.kind) throw new CredentialsRejected();
     if (isTouchDue(found.token, request.now)) {
       touchToken(request.em, found.token, request.now).catch(this.onBackgroundError);
     }
-    return { user: found.user, auth: { scheme: this.name, token: found.token } };
+    const user = request.em.map(User, { ...found.userRow });
+    return { user, auth: { scheme: this.name, token: { ...found.token } } };
   }
 }

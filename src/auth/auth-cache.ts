@@ -1,0 +1,102 @@
+/**
+ * Caches the result of token lookups so that an authenticated request costs no database round trip.
+ *
+ * It is only as good as its invalidation, so: triggers on `users` and `api_tokens` NOTIFY `tokengate_auth` on
+ * every change that can affect authentication (revocation, expiry, deactivation, any user field), and a
+ * listener clears the whole cache when one arrives, whichever process or tool made the change. The app also
+ * clears it after every mutation it runs itself, before answering, so revocation through this server is
+ * effective on the very next request. While the listener is not connected the cache is bypassed, a generation
+ * counter keeps a lookup that raced a clear from storing a stale result, and entries expire after a TTL anyway.
+ */
+import { Client } from 'pg';
+import type { ActiveToken } from './api-tokens';
+
+export const AUTH_CHANNEL = 'tokengate_auth';
+
+export interface TokenLookup {
+  /** The user's row as the database returned it, mapped to an entity per request. */
+  userRow: Record<string, unknown>;
+  token: ActiveToken;
+}
+
+interface Entry {
+  lookup: TokenLookup;
+  storedAt: number;
+}
+
+export class AuthCache {
+  private readonly entries = new Map<string, Entry>();
+  private generation = 0;
+  private client: Client | null = null;
+  private closed = false;
+
+  constructor(private readonly options: { ttlMs: number; maxEntries: number }) {}
+
+  /** The cached lookup for this token digest, or the loader's result (cached when it is a live token). */
+  async lookup(
+    digest: string,
+    now: Date,
+    load: () => Promise<TokenLookup | null>,
+  ): Promise<TokenLookup | null> {
+    const entry = this.client ? this.entries.get(digest) : undefined;
+    if (entry && Date.now() - entry.storedAt < this.options.ttlMs && entry.lookup.token.expiresAt > now) {
+      return entry.lookup;
+    }
+    const generation = this.generation;
+    const loaded = await load();
+    if (loaded && this.client && generation === this.generation && this.options.ttlMs > 0) {
+      if (this.entries.size >= this.options.maxEntries)
+        this.entries.delete(this.entries.keys().next().value!);
+      this.entries.set(digest, { lookup: loaded, storedAt: Date.now() });
+    }
+    return loaded;
+  }
+
+  clear(): void {
+    this.generation += 1;
+    this.entries.clear();
+  }
+
+  /**
+   * Connects the invalidation listener. A failure, now or later, is reported and retried every second; the
+   * cache is bypassed until the listener is back.
+   */
+  async listen(url: string, onError: (error: unknown) => void): Promise<void> {
+    if (this.options.ttlMs === 0 || this.closed) return;
+    const client = new Client({ connectionString: url, application_name: 'tokengate auth cache' });
+    const retry = () => {
+      if (!this.closed) setTimeout(() => void this.listen(url, onError), 1000).unref();
+    };
+    const lost = (error?: unknown) => {
+      if (this.client === client) {
+        this.client = null;
+        this.clear();
+        retry();
+      }
+      if (error) onError(error);
+      void client.end().catch(() => undefined);
+    };
+    client.on('notification', () => this.clear());
+    client.on('error', lost);
+    client.on('end', () => lost());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${AUTH_CHANNEL}`);
+    } catch (error) {
+      onError(error);
+      void client.end().catch(() => undefined);
+      return retry();
+    }
+    if (this.closed) return void (await client.end());
+    this.clear();
+    this.client = client;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const client = this.client;
+    this.client = null;
+    this.clear();
+    await client?.end();
+  }
+}
