@@ -54,7 +54,7 @@ export async function buildApp(orm: MikroORM, services: Services): Promise<Fasti
     plugins: [landingPagePlugin(config.landingPage), clearAuthCacheAfterMutations(services)],
   });
   await apollo.start();
-  await services.authCache.listen(orm.config.get('clientUrl')!, (error) =>
+  await services.authCache.listen(orm.config.get('clientUrl'), (error) =>
     app.log.warn(
       { err: describeError(error) },
       'auth cache listener failed; bypassing the cache until it reconnects',
