@@ -70,6 +70,10 @@ export async function buildApp(orm: MikroORM, services: Services): Promise<Fasti
     handler: fastifyApolloHandler(apollo, { context: (request) => createContext(orm, services, request) }),
   });
 
+  app.setNotFoundHandler((_request, reply) =>
+    reply.status(404).send({ errors: [{ message: 'Not found.', extensions: { code: ErrorCode.NotFound } }] }),
+  );
+
   app.get('/healthz', async (_request, reply) => {
     const healthy = await orm.em
       .getConnection()
@@ -131,9 +135,9 @@ function formatError(formatted: GraphQLFormattedError, error: unknown, log: Fast
   };
 }
 
-function httpErrorCode(status: number): string {
+function httpErrorCode(status: number): ErrorCode {
   if (status === 500) return ErrorCode.Internal;
-  if (status === 404) return 'NOT_FOUND';
-  if (status === 413) return 'PAYLOAD_TOO_LARGE';
-  return 'BAD_REQUEST';
+  if (status === 404) return ErrorCode.NotFound;
+  if (status === 413) return ErrorCode.PayloadTooLarge;
+  return ErrorCode.BadRequest;
 }

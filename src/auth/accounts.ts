@@ -1,13 +1,7 @@
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../clock';
 import { User } from '../entities/user.entity';
-import {
-  INVALID_CREDENTIALS_MESSAGE,
-  InvalidInput,
-  NotAuthenticated,
-  NotFound,
-  PermissionDenied,
-} from '../errors';
+import { INVALID_CREDENTIALS_MESSAGE, InvalidInput, NotAuthenticated, NotFound } from '../errors';
 import { revokeUserTokens } from './api-tokens';
 import type { PasswordHasher } from './passwords';
 
@@ -20,7 +14,7 @@ export interface NewUser {
 }
 
 const USERNAME_PATTERN = /^[\w.@+-]{1,150}$/;
-const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const EMAIL_PATTERN = /^[^\s@\p{Cc}]+@[^\s@\p{Cc}]+\.[^\s@\p{Cc}]+$/u;
 export const MIN_PASSWORD_LENGTH = 8;
 export const MAX_PASSWORD_LENGTH = 1024;
 
@@ -31,8 +25,9 @@ export async function createUser(
   input: NewUser,
 ): Promise<User> {
   validateUsername(input.username);
-  if (input.email !== '' && !EMAIL_PATTERN.test(input.email))
+  if (input.email !== '' && (input.email.length > 254 || !EMAIL_PATTERN.test(input.email))) {
     throw new InvalidInput('Enter a valid email address.');
+  }
   if (input.password !== null) validateNewPassword(input.password);
   const user = em.create(User, {
     username: input.username,
@@ -74,21 +69,43 @@ export async function setPassword(em: EntityManager, hasher: PasswordHasher, use
   await em.flush();
 }
 
+export interface VerifiedCredentials {
+  user: User;
+  /** The hash the password was checked against: a later write must find it unchanged (see lockUser). */
+  verifiedHash: string;
+  /** A hash at the configured cost, when the stored one has another cost. */
+  rehash: string | null;
+}
+
 /**
- * The user whose username and password match, or null. Unknown user, wrong password, inactive user and
- * unusable hash all cost one bcrypt check and give the same null.
+ * The user whose username and password match, or null. Unknown user, wrong password, inactive user, unusable
+ * hash and a username that cannot exist all cost one bcrypt check and give the same null.
  */
 export async function checkCredentials(
   em: EntityManager,
   hasher: PasswordHasher,
   username: string,
   password: string,
-): Promise<User | null> {
-  const user = await em.findOne(User, { username });
+): Promise<VerifiedCredentials | null> {
+  // A username that fails validation (a NUL byte, say) is never sent to the database, which would reject it.
+  const user = USERNAME_PATTERN.test(username) ? await em.findOne(User, { username }) : null;
   const check = await hasher.verify(password, user?.passwordHash ?? null);
   if (!user || !check.valid || !user.isActive) return null;
-  if (check.needsRehash) user.passwordHash = await hasher.hash(password);
-  return user;
+  const rehash = check.needsRehash ? await hasher.hash(password) : null;
+  return { user, verifiedHash: user.passwordHash, rehash };
+}
+
+/**
+ * Locks the user's row until the end of the transaction and tells whether it still has the expected password
+ * hash and is active. Every path that issues tokens, and every path that revokes all of a user's tokens, takes
+ * this lock first: a login checked against the old password cannot slip a token past a password change.
+ */
+export async function lockUser(em: EntityManager, userId: number, expectedHash?: string): Promise<boolean> {
+  const [row] = await em.execute<{ password: string; is_active: boolean }[]>(
+    'select password, is_active from users where id = ? for update',
+    [userId],
+  );
+  return !!row && row.is_active && (expectedHash === undefined || row.password === expectedHash);
 }
 
 /**
@@ -106,11 +123,15 @@ export async function changeOwnPassword(
     now: Date;
   },
 ): Promise<void> {
-  const check = await hasher.verify(request.currentPassword, request.user.passwordHash);
+  const verifiedHash = request.user.passwordHash;
+  const check = await hasher.verify(request.currentPassword, verifiedHash);
   if (!check.valid) throw new NotAuthenticated(INVALID_CREDENTIALS_MESSAGE);
   validateNewPassword(request.newPassword);
   const passwordHash = await hasher.hash(request.newPassword);
   await em.transactional(async (tx) => {
+    if (!(await lockUser(tx, request.user.id, verifiedHash))) {
+      throw new NotAuthenticated(INVALID_CREDENTIALS_MESSAGE);
+    }
     await tx.nativeUpdate(User, { id: request.user.id }, { passwordHash });
     await revokeUserTokens(tx, request.user.id, request.now, {
       exceptTokenId: request.keepTokenId ?? undefined,
@@ -119,19 +140,22 @@ export async function changeOwnPassword(
   request.user.passwordHash = passwordHash;
 }
 
-/** Activates or deactivates an account; a deactivated user's tokens fail from the next request on. */
+/**
+ * Activates or deactivates an account. Deactivation also revokes all the user's tokens, in the same transaction:
+ * it is the answer to a compromised or departed account, so re-activation must not bring old tokens back.
+ */
 export async function setUserActive(
   em: EntityManager,
-  actor: User,
-  target: User,
-  active: boolean,
+  request: { actor: User; target: User; active: boolean; now: Date },
 ): Promise<User> {
+  const { actor, target, active } = request;
   if (target.id === actor.id && !active) throw new InvalidInput('You cannot deactivate your own account.');
-  if (target.isSuperuser && !actor.isSuperuser) {
-    throw new PermissionDenied("Only a superuser can change a superuser's status.");
-  }
+  await em.transactional(async (tx) => {
+    await lockUser(tx, target.id);
+    await tx.nativeUpdate(User, { id: target.id }, { isActive: active });
+    if (!active) await revokeUserTokens(tx, target.id, request.now);
+  });
   target.isActive = active;
-  await em.flush();
   return target;
 }
 

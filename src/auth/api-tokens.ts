@@ -43,7 +43,7 @@ export async function issueToken(
   const token = em.create(ApiToken, {
     user,
     kind: options.kind,
-    name: options.name.slice(0, 100),
+    name: options.name,
     prefix: secret.displayPrefix,
     digest: secret.digest,
     createdAt: options.now,
@@ -99,6 +99,11 @@ export async function rotateToken(
   options: { loginLifetimeDays: number; now: Date },
 ): Promise<IssuedToken | null> {
   return em.transactional(async (tx) => {
+    // The owner's row first, in the order every token-issuing and revoke-all path locks (see lockUser).
+    await tx.execute(
+      'select u.id from users u join api_tokens t on t.user_id = u.id where t.id = ? for update of u',
+      [tokenId],
+    );
     const revoked = await tx.execute<Record<string, unknown>[]>(
       `update api_tokens set revoked_at = ? where id = ? and revoked_at is null and expires_at > ?
        returning user_id, kind, name, expires_at, created_by_id`,
@@ -120,19 +125,27 @@ export async function rotateToken(
   });
 }
 
-/** Revokes one live token, if `ownerId` is given only one of that user's; false when there was none. */
-export async function revokeToken(
-  em: EntityManager,
-  tokenId: number,
-  now: Date,
-  ownerId: number | null = null,
-): Promise<boolean> {
+/** Revokes one live token; false when there was none. */
+export async function revokeToken(em: EntityManager, tokenId: number, now: Date): Promise<boolean> {
   const revoked = await em.execute<{ id: number }[]>(
-    `update api_tokens set revoked_at = ? where id = ? and revoked_at is null and expires_at > ?
-     ${ownerId === null ? '' : 'and user_id = ?'} returning id`,
-    ownerId === null ? [now, tokenId, now] : [now, tokenId, now, ownerId],
+    'update api_tokens set revoked_at = ? where id = ? and revoked_at is null and expires_at > ? returning id',
+    [now, tokenId, now],
   );
   return revoked.length > 0;
+}
+
+/** The live token with this id, with its owner; null for an unknown, revoked or expired one. */
+export function findLiveToken(
+  em: EntityManager,
+  tokenId: number | null,
+  now: Date,
+): Promise<ApiToken | null> {
+  if (tokenId === null) return Promise.resolve(null);
+  return em.findOne(
+    ApiToken,
+    { id: tokenId, revokedAt: null, expiresAt: { $gt: now } },
+    { populate: ['user'] },
+  );
 }
 
 /** The user's live tokens of every kind, newest first, with who created them. */
@@ -144,7 +157,10 @@ export function listLiveTokens(em: EntityManager, userId: number, now: Date): Pr
   );
 }
 
-/** Revokes the user's live tokens, of one kind or all, except one to keep; returns how many. */
+/**
+ * Revokes the user's live tokens, of one kind or all, except one to keep; returns how many. Run it in a
+ * transaction that holds the user's row lock (lockUser), so that no token being issued concurrently escapes it.
+ */
 export async function revokeUserTokens(
   em: EntityManager,
   userId: number,

@@ -23,15 +23,17 @@ export class Authenticator {
     if (headerValues.length > 1) throw this.fail(INVALID_TOKEN_MESSAGE, null);
     const header = parseAuthorizationHeader(headerValues[0]);
     if (!header) return null;
-    const keyword = header.keyword.toLowerCase();
-    const scheme = this.schemes.find((candidate) => candidate.keyword.toLowerCase() === keyword);
+    const scheme = this.findScheme(header.keyword);
     if (!scheme) {
       throw this.fail(`Unsupported authorization scheme; use ${this.keywords()}.`, null);
     }
     try {
       return await scheme.authenticate(header.credentials, request);
     } catch (error) {
-      if (error instanceof CredentialsRejected) throw this.fail(error.message, scheme);
+      if (error instanceof CredentialsRejected) {
+        const pointsToDisabledScheme = error.keyword !== null && !this.findScheme(error.keyword);
+        throw this.fail(pointsToDisabledScheme ? INVALID_TOKEN_MESSAGE : error.message, scheme);
+      }
       throw error;
     }
   }
@@ -45,6 +47,11 @@ export class Authenticator {
           : `${scheme.keyword} realm="${REALM}"`,
       )
       .join(', ');
+  }
+
+  private findScheme(keyword: string): AuthScheme | undefined {
+    const wanted = keyword.toLowerCase();
+    return this.schemes.find((scheme) => scheme.keyword.toLowerCase() === wanted);
   }
 
   private fail(message: string, refused: AuthScheme | null): AuthenticationFailed {

@@ -7,6 +7,7 @@ import type { Config } from '../config';
 import { TokenKind } from '../entities/api-token.entity';
 import type { User } from '../entities/user.entity';
 import { InvalidInput } from '../errors';
+import { lockUser } from './accounts';
 import { daysFrom, type IssuedToken, issueToken } from './api-tokens';
 
 export const MAX_TOKEN_NAME_LENGTH = 100;
@@ -33,7 +34,9 @@ export async function createBearerToken(
   const name = validateTokenName(request.name);
   const expiresAt = chooseExpiry(limits, request);
   return em.transactional(async (tx) => {
-    await tx.execute('select id from users where id = ? for update', [request.owner.id]);
+    if (!(await lockUser(tx, request.owner.id))) {
+      throw new InvalidInput(`User "${request.owner.username}" is inactive and cannot have tokens.`);
+    }
     const [row] = await tx.execute<{ count: number }[]>(
       `select count(*)::int as count from api_tokens
         where user_id = ? and kind = ? and revoked_at is null and expires_at > ?`,
@@ -73,8 +76,14 @@ function chooseExpiry(limits: BearerLimits, request: NewBearerToken): Date {
 
 export function validateTokenName(raw: string): string {
   const name = raw.trim();
-  // Printable: no control characters (C0, DEL, C1) and no line or paragraph separators.
-  if (name.length < 1 || name.length > MAX_TOKEN_NAME_LENGTH || /[\p{Cc}\u2028\u2029]/u.test(name)) {
+  // Printable: no control characters, no line or paragraph separators, and no bidirectional overrides, which
+  // could make a name read differently in a listing. Length counts characters, not UTF-16 units.
+  const length = [...name].length;
+  if (
+    length < 1 ||
+    length > MAX_TOKEN_NAME_LENGTH ||
+    /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u.test(name)
+  ) {
     throw new InvalidInput(`The token name must be 1-${MAX_TOKEN_NAME_LENGTH} printable characters.`);
   }
   return name;

@@ -27,7 +27,7 @@ export class AuthResolver {
 
   @Mutation(() => LoginPayload, {
     description:
-      'Replaces the token used for this request with a new one; the old one stops working at once.',
+      'Replaces the token used for this request with a new one of the same kind; the old one stops working at once.',
   })
   async rotateToken(@Ctx() context: Context): Promise<LoginPayload> {
     const { auth } = requireToken(context);

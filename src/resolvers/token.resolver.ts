@@ -1,8 +1,9 @@
 import { Arg, Args, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { findUserById } from '../auth/accounts';
-import { listLiveTokens, revokeToken, revokeUserTokens } from '../auth/api-tokens';
+import { findUserById, lockUser } from '../auth/accounts';
+import { findLiveToken, listLiveTokens, revokeToken, revokeUserTokens } from '../auth/api-tokens';
 import { createBearerToken } from '../auth/bearer-tokens';
 import { requireStaff, requireUser } from '../auth/guards';
+import { canManageUser } from '../auth/permissions';
 import type { Context } from '../context';
 import { TokenKind } from '../entities/api-token.entity';
 import { NotFound, PermissionDenied } from '../errors';
@@ -23,6 +24,8 @@ export class TokenResolver {
     const caller = requireUser(context);
     if (forUserId != null && !caller.isStaff) throw new PermissionDenied();
     const owner = forUserId == null ? caller : await findUserById(context.em, parseId(forUserId));
+    if (!canManageUser(caller, owner))
+      throw new PermissionDenied('Only a superuser can issue tokens for a superuser.');
     const createdBy = owner.id === caller.id ? null : caller;
     const current = context.auth?.token;
     const issued = await createBearerToken(context.em, context.services.config, {
@@ -56,8 +59,10 @@ export class TokenResolver {
 
   @Query(() => [TokenInfo], { description: "Staff only: a user's live tokens." })
   async tokens(@Arg('userId', () => ID) userId: string, @Ctx() context: Context): Promise<TokenInfo[]> {
-    requireStaff(context);
+    const staff = requireStaff(context);
     const user = await findUserById(context.em, parseId(userId));
+    if (!canManageUser(staff, user))
+      throw new PermissionDenied("Only a superuser can see a superuser's tokens.");
     const tokens = await listLiveTokens(context.em, user.id, context.services.clock.now());
     return tokens.map((token) => TokenInfo.from(token, context.auth?.token.id));
   }
@@ -65,14 +70,16 @@ export class TokenResolver {
   @Mutation(() => Boolean, { description: "Revokes one of the caller's tokens (staff: anyone's)." })
   async revokeToken(@Arg('id', () => ID) id: string, @Ctx() context: Context): Promise<boolean> {
     const caller = requireUser(context);
-    const tokenId = parseId(id);
     const now = context.services.clock.now();
-    const revoked =
-      tokenId !== null && (await revokeToken(context.em, tokenId, now, caller.isStaff ? null : caller.id));
-    if (!revoked) throw new NotFound('No live token of yours has this id.');
+    const token = await findLiveToken(context.em, parseId(id), now);
+    // Someone else's token is answered exactly like an unknown id, unless the caller may manage its owner.
+    if (!token || !canManageUser(caller, token.user))
+      throw new NotFound('No live token of yours has this id.');
+    if (!(await revokeToken(context.em, token.id, now)))
+      throw new NotFound('No live token of yours has this id.');
     context.services.log.info(
-      { event: 'token_revoked', tokenId, byUserId: caller.id },
-      `${caller.username} revoked token ${tokenId}`,
+      { event: 'token_revoked', tokenId: token.id, userId: token.user.id, byUserId: caller.id },
+      `${caller.username} revoked token ${token.prefix} of ${token.user.username}`,
     );
     return true;
   }
@@ -82,6 +89,9 @@ export class TokenResolver {
   })
   async logoutAll(@Ctx() context: Context): Promise<number> {
     const caller = requireUser(context);
-    return revokeUserTokens(context.em, caller.id, context.services.clock.now());
+    return context.em.transactional(async (tx) => {
+      await lockUser(tx, caller.id);
+      return revokeUserTokens(tx, caller.id, context.services.clock.now());
+    });
   }
 }

@@ -1,6 +1,8 @@
 import { Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { changeOwnPassword, createUser, findUserById, setUserActive } from '../auth/accounts';
 import { requireStaff, requireUser } from '../auth/guards';
+import { canManageUser } from '../auth/permissions';
+import { PermissionDenied } from '../errors';
 import type { Context } from '../context';
 import { User } from '../entities/user.entity';
 import { parseId } from './ids';
@@ -50,7 +52,15 @@ export class UserResolver {
     @Ctx() context: Context,
   ): Promise<User> {
     const staff = requireStaff(context);
-    const user = await setUserActive(context.em, staff, await findUserById(context.em, parseId(id)), active);
+    const target = await findUserById(context.em, parseId(id));
+    if (!canManageUser(staff, target))
+      throw new PermissionDenied("Only a superuser can change a superuser's status.");
+    const user = await setUserActive(context.em, {
+      actor: staff,
+      target,
+      active,
+      now: context.services.clock.now(),
+    });
     context.services.log.info(
       { event: 'user_active_set', userId: user.id, active, byUserId: staff.id },
       `${staff.username} ${active ? 'activated' : 'deactivated'} user ${user.username}`,

@@ -1,4 +1,5 @@
 import { BcryptPool } from '../../src/auth/bcrypt-pool';
+import { ApiToken } from '../../src/entities/api-token.entity';
 import { User } from '../../src/entities/user.entity';
 import { INVALID_CREDENTIALS_MESSAGE } from '../../src/errors';
 import {
@@ -90,6 +91,10 @@ describe('login', () => {
         },
       ],
       [
+        'a username that cannot exist (NUL byte, too long)',
+        () => Promise.resolve({ username: `ghost\u0000${'x'.repeat(200)}`, password: TEST_PASSWORD }),
+      ],
+      [
         'unusable password hash',
         async () => ({ username: (await makeUser(server, { password: null })).username, password: '!' }),
       ],
@@ -155,6 +160,24 @@ describe('login', () => {
     expect(wrong.body.data?.login).toBeNull();
     const right = await graphql(server, LOGIN, { variables: { username: user.username, password } });
     expect(right.body.data?.login).not.toBeNull();
+  });
+
+  it('issues no token when the password changed while the login was checking the old one', async () => {
+    const slow = await startTestServer({ bcryptCost: 12 });
+    try {
+      const user = await makeUser(slow);
+      const changedHash = await slow.services.passwords.hash('changed password');
+      // The cost-12 check takes ~0.4 s on a worker thread; the password changes in the middle of it.
+      const login = graphql(slow, LOGIN, { variables: { username: user.username, password: TEST_PASSWORD } });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await slow.orm.em.fork().nativeUpdate(User, { id: user.id }, { passwordHash: changedHash });
+      const response = await login;
+      expect(response.body.data?.login).toBeNull();
+      expect(response.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      expect(await slow.orm.em.fork().count(ApiToken, { user: user.id })).toBe(0);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('labels the token with the client user agent', async () => {

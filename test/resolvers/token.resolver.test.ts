@@ -79,6 +79,9 @@ describe('createBearerToken', () => {
     ['an empty name', ''],
     ['a blank name', '   '],
     ['a name of 101 characters', 'n'.repeat(101)],
+    ['a name of 101 characters, one of them an emoji', `🚀${'n'.repeat(100)}`],
+    ['a name with a right-to-left override', 'invoice\u202Etxt.exe'],
+    ['a name with a NUL byte', 'nul\u0000byte'],
     ['a name with a line break', 'two\nlines'],
     ['a name with a control character', 'bell\u0007'],
   ])('refuses %s with BAD_USER_INPUT', async (_case, name) => {
@@ -89,9 +92,10 @@ describe('createBearerToken', () => {
     });
   });
 
-  it('accepts a name of 100 printable characters, accents and emoji included', async () => {
+  it('accepts a name of exactly 100 printable characters, accents and emoji included', async () => {
     const { login } = await userWithLogin();
-    const name = `Zoë's laptop 🚀 ${'x'.repeat(83)}`;
+    const name = `Zoë's laptop 🚀 ${'x'.repeat(85)}`;
+    expect([...name]).toHaveLength(100);
     expect(created(await create(login, { name })).info.name).toBe(name);
   });
 
@@ -169,6 +173,17 @@ describe('createBearerToken', () => {
   });
 
   describe('forUserId', () => {
+    it('is refused to staff for a superuser, and allowed to a superuser', async () => {
+      const { login: staffLogin } = await userWithLogin({ isStaff: true });
+      const { login: superLogin } = await userWithLogin({ isStaff: true, isSuperuser: true });
+      const target = await makeUser(server, { isStaff: true, isSuperuser: true });
+      expect(errorOf(await create(staffLogin, { forUserId: String(target.id) }))).toEqual({
+        code: 'FORBIDDEN',
+        message: 'Only a superuser can issue tokens for a superuser.',
+      });
+      expect(created(await create(superLogin, { forUserId: String(target.id) })).token).toMatch(/^tgb_/);
+    });
+
     it('is refused with FORBIDDEN for non-staff', async () => {
       const { login } = await userWithLogin();
       const other = await makeUser(server);
@@ -302,6 +317,23 @@ describe('revokeToken and logoutAll', () => {
       });
     }
     expect((await graphql(server, '{ me { id } }', { headers: tokenHeader(otherLogin) })).status).toBe(200);
+  });
+
+  it("does not let staff see or revoke a superuser's tokens", async () => {
+    const { login: staffLogin } = await userWithLogin({ isStaff: true });
+    const { user: superuser, login: superLogin } = await userWithLogin({ isStaff: true, isSuperuser: true });
+    const { info } = created(await create(superLogin, {}));
+    const revoke = await graphql(server, REVOKE, {
+      variables: { id: info.id },
+      headers: tokenHeader(staffLogin),
+    });
+    expect(errorOf(revoke).code).toBe('NOT_FOUND');
+    const list = await graphql(server, 'query($id: ID!) { tokens(userId: $id) { id } }', {
+      variables: { id: String(superuser.id) },
+      headers: tokenHeader(staffLogin),
+    });
+    expect(errorOf(list).code).toBe('FORBIDDEN');
+    expect((await graphql(server, '{ me { id } }', { headers: tokenHeader(superLogin) })).status).toBe(200);
   });
 
   it("lets staff revoke anyone's token", async () => {

@@ -121,6 +121,13 @@ describe('createUser', () => {
     const cases = [
       { username: taken.username, email: 'a@example.org', password: 'a long enough password' },
       { username: uniqueUsername(), email: 'not an email', password: 'a long enough password' },
+      { username: uniqueUsername(), email: 'nul\u0000@example.org', password: 'a long enough password' },
+      {
+        username: uniqueUsername(),
+        email: `${'a'.repeat(250)}@example.org`,
+        password: 'a long enough password',
+      },
+      { username: `nul\u0000byte`, email: 'a@example.org', password: 'a long enough password' },
       { username: uniqueUsername(), email: 'a@example.org', password: 'short' },
       { username: 'has spaces', email: 'a@example.org', password: 'a long enough password' },
     ];
@@ -131,7 +138,7 @@ describe('createUser', () => {
 });
 
 describe('setUserActive', () => {
-  it('deactivates a user: all their tokens fail on the next request; reactivating restores them', async () => {
+  it('deactivates a user: all their tokens are revoked at once and stay revoked after re-activation', async () => {
     const staff = await makeUser(server, { isStaff: true });
     const staffHeaders = tokenHeader(await logInAs(server, staff.username));
     const user = await makeUser(server);
@@ -150,7 +157,8 @@ describe('setUserActive', () => {
       variables: { id: String(user.id), active: true },
       headers: staffHeaders,
     });
-    expect((await graphql(server, ME, { headers: bearerHeader(bearer) })).status).toBe(200);
+    expect((await graphql(server, ME, { headers: bearerHeader(bearer) })).status).toBe(401);
+    expect(await logInAs(server, user.username)).toMatch(/^tgl_/);
   });
 
   it('is staff only, cannot lock out the caller, and cannot touch a superuser unless the caller is one', async () => {

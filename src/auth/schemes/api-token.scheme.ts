@@ -40,6 +40,7 @@ export abstract class ApiTokenScheme implements AuthScheme {
     if (kind !== this.kind) {
       throw new CredentialsRejected(
         `This is ${DESCRIPTION_OF_KIND[kind]}; send it as "Authorization: ${KEYWORD_OF_KIND[kind]} <token>".`,
+        KEYWORD_OF_KIND[kind],
       );
     }
     const digest = digestToken(credentials);

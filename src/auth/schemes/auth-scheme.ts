@@ -32,7 +32,14 @@ export interface AuthScheme {
 }
 
 export class CredentialsRejected extends Error {
-  constructor(message = INVALID_TOKEN_MESSAGE) {
+  /**
+   * @param keyword the scheme the credential belongs to, when `message` tells the client to use it: shown only
+   * if that scheme is enabled, the generic message otherwise.
+   */
+  constructor(
+    message = INVALID_TOKEN_MESSAGE,
+    readonly keyword: string | null = null,
+  ) {
     super(message);
   }
 }

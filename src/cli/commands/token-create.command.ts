@@ -1,4 +1,4 @@
-import { findUserByUsername } from '../../auth/accounts';
+import { findUserByUsername, lockUser } from '../../auth/accounts';
 import { daysFrom, type IssuedToken, issueToken, revokeUserTokens } from '../../auth/api-tokens';
 import { createBearerToken } from '../../auth/bearer-tokens';
 import { TokenKind } from '../../entities/api-token.entity';
@@ -35,6 +35,7 @@ export const tokenCreateCommand: Command = {
     const issued = await context.withDatabase((orm, services) =>
       orm.em.fork().transactional(async (em): Promise<IssuedToken> => {
         const user = await findUserByUsername(em, username);
+        if (!(await lockUser(em, user.id))) throw new CommandError(`User "${username}" is inactive.`);
         const now = services.clock.now();
         if (values.rotate) await revokeUserTokens(em, user.id, now, { kind });
         if (kind === TokenKind.LOGIN) {

@@ -2,9 +2,11 @@ import { Field, ObjectType } from 'type-graphql';
 import type { IssuedToken } from '../../auth/api-tokens';
 import { User } from '../../entities/user.entity';
 
-@ObjectType({ description: 'A new login token. The token is shown only here, once: store it now.' })
+@ObjectType({ description: 'A new token. It is shown only here, once: store it now.' })
 export class LoginPayload {
-  @Field(() => String, { description: 'Send it as `Authorization: Token <token>`.' })
+  @Field(() => String, {
+    description: 'Send it as `Authorization: Token <token>` (a rotated bearer token: as `Bearer <token>`).',
+  })
   token!: string;
 
   @Field(() => Date)
