@@ -25,6 +25,10 @@ export interface Services {
 
 export interface Context {
   em: EntityManager;
+  /**
+   * The caller, as of the token check: a snapshot that `em` does not manage (the check is served from a cache).
+   * Read it freely; to change the user, load it through `em`; to point a relation at it, use a reference.
+   */
   user: User | null;
   auth: AuthInfo | null;
   client: { userAgent: string | null };

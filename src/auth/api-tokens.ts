@@ -24,6 +24,9 @@ export interface IssueTokenOptions {
 export interface IssuedToken {
   plaintext: string;
   token: ApiToken;
+  /** The users as passed in (`token.user` and `token.createdBy` are references that may be uninitialised). */
+  owner: User;
+  createdBy: User | null;
 }
 
 /** What the context keeps about the token that authenticated a request. */
@@ -40,8 +43,9 @@ export async function issueToken(
   options: IssueTokenOptions,
 ): Promise<IssuedToken> {
   const secret = generateToken(options.kind);
+  // References, not the objects: the caller's User may be a detached snapshot from the token cache.
   const token = em.create(ApiToken, {
-    user,
+    user: em.getReference(User, user.id),
     kind: options.kind,
     name: options.name,
     prefix: secret.displayPrefix,
@@ -50,10 +54,10 @@ export async function issueToken(
     expiresAt: options.expiresAt,
     lastUsedAt: null,
     revokedAt: null,
-    createdBy: options.createdBy ?? null,
+    createdBy: options.createdBy ? em.getReference(User, options.createdBy.id) : null,
   });
   await em.flush();
-  return { plaintext: secret.plaintext, token };
+  return { plaintext: secret.plaintext, token, owner: user, createdBy: options.createdBy ?? null };
 }
 
 /** The live token with this digest and its active user's row, in one indexed query; null if there is none. */
@@ -73,7 +77,7 @@ export async function loadActiveToken(
   if (!row) return null;
   const { token_id, token_kind, token_expires_at, token_last_used_at, ...userRow } = row;
   return {
-    userRow,
+    user: User.fromRow(userRow),
     token: {
       id: Number(token_id),
       kind: token_kind as TokenKind,
@@ -120,7 +124,7 @@ export async function rotateToken(
         kind === TokenKind.LOGIN
           ? daysFrom(options.now, options.loginLifetimeDays)
           : new Date(old.expires_at as string | Date),
-      createdBy: old.created_by_id ? tx.getReference(User, old.created_by_id as number) : null,
+      createdBy: old.created_by_id ? await tx.findOne(User, old.created_by_id as number) : null,
     });
   });
 }

@@ -9,13 +9,14 @@
  * counter keeps a lookup that raced a clear from storing a stale result, and entries expire after a TTL anyway.
  */
 import { Client } from 'pg';
+import type { User } from '../entities/user.entity';
 import type { ActiveToken } from './api-tokens';
 
 export const AUTH_CHANNEL = 'tokengate_auth';
 
 export interface TokenLookup {
-  /** The user's row as the database returned it, mapped to an entity per request. */
-  userRow: Record<string, unknown>;
+  /** Shared by every request the entry serves: copy it before use. */
+  user: User;
   token: ActiveToken;
 }
 

@@ -51,7 +51,8 @@ export abstract class ApiTokenScheme implements AuthScheme {
     if (isTouchDue(found.token, request.now)) {
       touchToken(request.em, found.token, request.now).catch(this.onBackgroundError);
     }
-    const user = request.em.map(User, { ...found.userRow });
+    // A copy per request: resolvers may change their User, and the cached one serves other requests.
+    const user = Object.assign(new User(), found.user);
     return { user, auth: { scheme: this.name, token: { ...found.token } } };
   }
 }

@@ -19,7 +19,7 @@ export class LoginPayload {
     return Object.assign(new LoginPayload(), {
       token: issued.plaintext,
       expiresAt: issued.token.expiresAt,
-      user: issued.token.user,
+      user: issued.owner,
     });
   }
 }

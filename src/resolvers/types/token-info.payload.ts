@@ -49,8 +49,7 @@ export class TokenInfo {
   @Field(() => Boolean, { description: 'This is the token that authenticated the current request.' })
   isCurrent!: boolean;
 
-  static from(token: ApiToken, currentTokenId: number | null = null): TokenInfo {
-    const creator = token.createdBy;
+  static from(token: ApiToken, currentTokenId: number | null = null, creator = token.createdBy): TokenInfo {
     return Object.assign(new TokenInfo(), {
       id: token.id,
       kind: token.kind,
@@ -78,7 +77,7 @@ export class BearerTokenPayload {
   static from(issued: IssuedToken): BearerTokenPayload {
     return Object.assign(new BearerTokenPayload(), {
       token: issued.plaintext,
-      info: TokenInfo.from(issued.token),
+      info: TokenInfo.from(issued.token, null, issued.createdBy),
     });
   }
 }
