@@ -33,16 +33,23 @@ export class AuthCache {
 
   constructor(private readonly options: { ttlMs: number; maxEntries: number }) {}
 
+  /** The cached lookup for this token digest, if there is a fresh one; synchronous, for the hot path. */
+  get(digest: string, now: Date): TokenLookup | undefined {
+    const entry = this.client ? this.entries.get(digest) : undefined;
+    if (entry && Date.now() - entry.storedAt < this.options.ttlMs && entry.lookup.token.expiresAt > now) {
+      return entry.lookup;
+    }
+    return undefined;
+  }
+
   /** The cached lookup for this token digest, or the loader's result (cached when it is a live token). */
   async lookup(
     digest: string,
     now: Date,
     load: () => Promise<TokenLookup | null>,
   ): Promise<TokenLookup | null> {
-    const entry = this.client ? this.entries.get(digest) : undefined;
-    if (entry && Date.now() - entry.storedAt < this.options.ttlMs && entry.lookup.token.expiresAt > now) {
-      return entry.lookup;
-    }
+    const cached = this.get(digest, now);
+    if (cached) return cached;
     const generation = this.generation;
     const loaded = await load();
     if (loaded && this.client && generation === this.generation && this.options.ttlMs > 0) {

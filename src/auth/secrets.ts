@@ -5,7 +5,7 @@
  * Only the SHA-256 digest is stored: the tokens are high-entropy, so a fast hash is enough and lookups by digest
  * reveal nothing through timing.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { TokenKind } from '../entities/api-token.entity';
 
@@ -41,7 +41,7 @@ export function parseTokenKind(candidate: string): TokenKind | null {
 }
 
 export function digestToken(plaintext: string): string {
-  return createHash('sha256').update(plaintext).digest('hex');
+  return hash('sha256', plaintext, 'hex');
 }
 
 export function displayPrefixOf(plaintext: string): string {

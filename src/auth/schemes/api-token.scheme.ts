@@ -44,15 +44,15 @@ export abstract class ApiTokenScheme implements AuthScheme {
       );
     }
     const digest = digestToken(credentials);
-    const found = await this.cache.lookup(digest, request.now, () =>
-      loadActiveToken(request.em, digest, request.now),
-    );
+    const found =
+      this.cache.get(digest, request.now) ??
+      (await this.cache.lookup(digest, request.now, () => loadActiveToken(request.em, digest, request.now)));
     if (!found || found.token.kind !== this.kind) throw new CredentialsRejected();
     if (isTouchDue(found.token, request.now)) {
       touchToken(request.em, found.token, request.now).catch(this.onBackgroundError);
     }
     // A copy per request: resolvers may change their User, and the cached one serves other requests.
-    const user = Object.assign(new User(), found.user);
+    const user = User.detached(found.user);
     return { user, auth: { scheme: this.name, token: { ...found.token } } };
   }
 }
