@@ -26,8 +26,9 @@ export interface Services {
 export interface Context {
   em: EntityManager;
   /**
-   * The caller, as of the token check: a snapshot that `em` does not manage (the check is served from a cache).
-   * Read it freely; to change the user, load it through `em`; to point a relation at it, use a reference.
+   * The caller, as of the token check: a plain snapshot of the User's fields, not an entity `em` manages (the
+   * check is served from a cache). Read it freely; to change the user, load it through `em`; to point a relation
+   * at it, use `em.getReference(User, user.id)`.
    */
   user: User | null;
   auth: AuthInfo | null;

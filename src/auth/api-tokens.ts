@@ -124,7 +124,7 @@ export async function rotateToken(
         kind === TokenKind.LOGIN
           ? daysFrom(options.now, options.loginLifetimeDays)
           : new Date(old.expires_at as string | Date),
-      createdBy: old.created_by_id ? await tx.findOne(User, old.created_by_id as number) : null,
+      createdBy: old.created_by_id ? await tx.findOne(User, old.created_by_id) : null,
     });
   });
 }

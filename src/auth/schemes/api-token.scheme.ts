@@ -5,7 +5,6 @@
  * another kind, whose kind the prefix already shows: that answer names the keyword to use instead.
  */
 import { TokenKind } from '../../entities/api-token.entity';
-import { User } from '../../entities/user.entity';
 import { isTouchDue, loadActiveToken, touchToken } from '../api-tokens';
 import type { AuthCache } from '../auth-cache';
 import { digestToken, parseTokenKind } from '../secrets';
@@ -52,7 +51,7 @@ export abstract class ApiTokenScheme implements AuthScheme {
       touchToken(request.em, found.token, request.now).catch(this.onBackgroundError);
     }
     // A copy per request: resolvers may change their User, and the cached one serves other requests.
-    const user = User.detached(found.user);
+    const user = { ...found.user };
     return { user, auth: { scheme: this.name, token: { ...found.token } } };
   }
 }
