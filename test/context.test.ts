@@ -10,6 +10,7 @@ import {
   type GraphQLResponse,
   logInAs,
   makeUser,
+  refusedWithin,
   startTestServer,
   type TestServer,
   tokenHeader,
@@ -26,19 +27,6 @@ const CHALLENGE = 'Token realm="tokengate", Bearer realm="tokengate"';
 
 function me(headers: Record<string, string>) {
   return graphql(server, ME, { headers });
-}
-
-/**
- * Changes made by another process reach this one's token cache through PostgreSQL NOTIFY, a moment after their
- * commit: ask until the answer is a refusal, for at most `ms`.
- */
-async function refusedWithin(ms: number, headers: Record<string, string>): Promise<GraphQLResponse> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const response = await me(headers);
-    if (response.status === 401 || Date.now() > deadline) return response;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 function expectRefused(response: GraphQLResponse, challenge: string) {
@@ -211,7 +199,7 @@ describe.each(SCHEMES)('the $keyword scheme', (scheme) => {
     expect((await me({ authorization: `${scheme.keyword} ${revoked}` })).status).toBe(200);
     await server.orm.em.fork().nativeUpdate(ApiToken, { user: user.id }, { revokedAt: new Date() });
     expectRefused(
-      await refusedWithin(1000, { authorization: `${scheme.keyword} ${revoked}` }),
+      await refusedWithin(server, 1000, { authorization: `${scheme.keyword} ${revoked}` }),
       scheme.refusedChallenge,
     );
 
@@ -220,7 +208,7 @@ describe.each(SCHEMES)('the $keyword scheme', (scheme) => {
     expect((await me({ authorization: `${scheme.keyword} ${own}` })).status).toBe(200);
     await server.orm.em.fork().nativeUpdate(User, { id: other.id }, { isActive: false });
     expectRefused(
-      await refusedWithin(1000, { authorization: `${scheme.keyword} ${own}` }),
+      await refusedWithin(server, 1000, { authorization: `${scheme.keyword} ${own}` }),
       scheme.refusedChallenge,
     );
   });

@@ -180,6 +180,25 @@ describe('login', () => {
     }
   });
 
+  it('refuses a document that asks for login more than once (aliases, fragments) before any bcrypt work', async () => {
+    const user = await makeUser(server);
+    const compare = jest.spyOn(BcryptPool.prototype, 'compare');
+    const documents = [
+      `mutation { a: login(username: "${user.username}", password: "x1") { token } b: login(username: "${user.username}", password: "x2") { token } }`,
+      `mutation { ...A ...B } fragment A on Mutation { a: login(username: "u", password: "p") { token } }
+       fragment B on Mutation { b: changePassword(currentPassword: "p", newPassword: "q") }`,
+    ];
+    for (const query of documents) {
+      const response = await graphql(server, query);
+      expect(response.status).toBe(400);
+      expect(response.body.errors?.[0]).toMatchObject({
+        message: 'A request may run only one of login, changePassword and createUser.',
+        extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+      });
+    }
+    expect(compare).not.toHaveBeenCalled();
+  });
+
   it('labels the token with the client user agent', async () => {
     const user = await makeUser(server);
     await graphql(server, LOGIN, {

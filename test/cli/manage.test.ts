@@ -4,6 +4,7 @@ import { runCli } from '../support/run-cli';
 import { testDatabaseUrl } from '../support/test-database';
 import {
   graphql,
+  refusedWithin,
   logInAs,
   startTestServer,
   type TestServer,
@@ -20,19 +21,6 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const PASSWORD = 'a long enough password';
-
-/**
- * The CLI is another process: its revocations reach the server's token cache through PostgreSQL NOTIFY, a
- * moment after they commit. Asks until the request is refused, for at most `ms`, and returns the last status.
- */
-async function statusWithin(ms: number, headers: Record<string, string>): Promise<number> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const { status } = await graphql(server, '{ me { username } }', { headers });
-    if (status === 401 || Date.now() > deadline) return status;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 async function findUser(username: string) {
   return server.orm.em.fork().findOne(User, { username });
@@ -157,7 +145,7 @@ describe('manage', () => {
     const rotated = await runCli(['token:create', username, '-r'], env);
     expect(rotated.code).toBe(0);
     for (const old of [earlier, token]) {
-      expect(await statusWithin(1000, tokenHeader(old))).toBe(401);
+      expect((await refusedWithin(server, 1000, tokenHeader(old))).status).toBe(401);
     }
     const user = await findUser(username);
     expect(await server.orm.em.fork().count(ApiToken, { user: user!.id, revokedAt: null })).toBe(1);
@@ -238,7 +226,7 @@ describe('manage', () => {
       code: 0,
       stdout: `Revoked token ${id}.\n`,
     });
-    expect(await statusWithin(1000, { authorization: `Bearer ${bearer}` })).toBe(401);
+    expect((await refusedWithin(server, 1000, { authorization: `Bearer ${bearer}` })).status).toBe(401);
     expect(await runCli(['token:revoke', id], env)).toMatchObject({
       code: 1,
       stderr: `No live token has the id ${id}.\n`,

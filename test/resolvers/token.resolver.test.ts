@@ -5,6 +5,7 @@ import {
   CREATE_BEARER_TOKEN,
   createBearerTokenWith,
   DAY_MS,
+  errorOf,
   graphql,
   type GraphQLResponse,
   logInAs,
@@ -51,10 +52,6 @@ function created(response: GraphQLResponse): { token: string; info: Info } {
   const payload = response.body.data?.createBearerToken as { token: string; info: Info } | undefined;
   if (!payload) throw new Error(JSON.stringify(response.body));
   return payload;
-}
-
-function errorOf(response: GraphQLResponse) {
-  return { code: response.body.errors?.[0]?.extensions?.code, message: response.body.errors?.[0]?.message };
 }
 
 const MY_TOKENS = '{ myTokens { id kind name prefix isCurrent createdBy { username } } }';

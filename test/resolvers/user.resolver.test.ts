@@ -2,8 +2,8 @@ import { User } from '../../src/entities/user.entity';
 import {
   bearerHeader,
   createBearerTokenWith,
+  errorOf,
   graphql,
-  type GraphQLResponse,
   LOGIN,
   logInAs,
   makeUser,
@@ -19,10 +19,6 @@ beforeAll(async () => {
   server = await startTestServer();
 });
 afterAll(() => server.close());
-
-function errorOf(response: GraphQLResponse) {
-  return { code: response.body.errors?.[0]?.extensions?.code, message: response.body.errors?.[0]?.message };
-}
 
 const CHANGE_PASSWORD = `mutation($current: String!, $next: String!) {
   changePassword(currentPassword: $current, newPassword: $next)

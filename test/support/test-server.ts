@@ -157,3 +157,26 @@ export async function createBearerTokenWith(
 export function bearerHeader(token: string): Record<string, string> {
   return { authorization: `Bearer ${token}` };
 }
+
+/** The first error's code and message, for compact assertions. */
+export function errorOf(response: GraphQLResponse) {
+  return { code: response.body.errors?.[0]?.extensions?.code, message: response.body.errors?.[0]?.message };
+}
+
+/**
+ * Changes made by another process (the CLI, SQL) reach a server's token cache through PostgreSQL NOTIFY, a
+ * moment after their commit: asks `{ me { id } }` until it is refused, for at most `ms`, and returns the last
+ * answer.
+ */
+export async function refusedWithin(
+  server: TestServer,
+  ms: number,
+  headers: Record<string, string>,
+): Promise<GraphQLResponse> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const response = await graphql(server, '{ me { id } }', { headers });
+    if (response.status === 401 || Date.now() > deadline) return response;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
