@@ -14,6 +14,7 @@ import Fastify, {
 import type { GraphQLFormattedError } from 'graphql';
 import { type Context, createContext, type Services } from './context';
 import { ErrorCode } from './errors';
+import { passwordFieldLimitRule } from './graphql/password-field-limit.rule';
 import { describeError } from './logging';
 import { buildGraphQLSchema } from './schema';
 
@@ -47,6 +48,7 @@ export async function buildApp(orm: MikroORM, services: Services): Promise<Fasti
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
+    validationRules: [passwordFieldLimitRule],
     // Shutdown is ours (src/server.ts): Apollo's own signal handler would race it and re-raise the signal.
     stopOnTerminationSignals: false,
     logger: app.log,
