@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { createInterface } from 'node:readline/promises';
 import { describeError } from '../logging';
 import { ConfigError, loadConfig, readCliPassword } from '../config';
 import { openDatabase } from '../database/database';
@@ -8,6 +7,7 @@ import { EmbeddedPostgresError } from '../database/embedded-postgres';
 import { AppError } from '../errors';
 import { createLogger, createServices } from '../services';
 import { type CliIo, type Command, type CommandContext, CommandError } from './command';
+import { terminalIo } from './terminal-io';
 import { changePasswordCommand } from './commands/change-password.command';
 import { createSuperuserCommand, createUserCommand } from './commands/create-user.command';
 import { checkCommand, makeMigrationsCommand, schemaCommand } from './commands/dev.commands';
@@ -89,32 +89,6 @@ export async function runManage(argv: string[], io: CliIo): Promise<number> {
     return 1;
   }
 }
-
-const terminalIo: CliIo = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-  async prompt(question, options = {}) {
-    if (!process.stdin.isTTY) {
-      throw new CommandError(
-        'This command needs a terminal to ask its questions; pass --no-input and the options.',
-        2,
-      );
-    }
-    const readline = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
-    if (options.hidden) {
-      // Echo nothing while the password is typed.
-      const output = readline as unknown as { _writeToOutput: (text: string) => void };
-      const write = output._writeToOutput.bind(readline);
-      output._writeToOutput = (text) => write(text.startsWith(question) ? question : '');
-    }
-    try {
-      return await readline.question(question);
-    } finally {
-      if (options.hidden) process.stdout.write('\n');
-      readline.close();
-    }
-  },
-};
 
 if (require.main === module) {
   runManage(process.argv.slice(2), terminalIo).then(

@@ -1,6 +1,6 @@
 import { ApiToken } from '../../src/entities/api-token.entity';
 import { User } from '../../src/entities/user.entity';
-import { runCli } from '../support/run-cli';
+import { runCli, runCliInTerminal } from '../support/run-cli';
 import { testDatabaseUrl } from '../support/test-database';
 import {
   graphql,
@@ -42,6 +42,36 @@ describe('manage', () => {
       isSuperuser: true,
       email: 'a@example.org',
     });
+    expect(await logInAs(server, username, PASSWORD)).toMatch(/^tgl_/);
+  });
+
+  it('createsuperuser asks for the username, email and password (twice, not echoed) on a terminal', async () => {
+    const username = uniqueUsername('tty');
+    const result = await runCliInTerminal(['createsuperuser'], env, [
+      ['Username: ', username],
+      ['Email address: ', 'tty@example.org'],
+      ['Password: ', 'typed at a terminal'],
+      ['Password (again): ', 'typed at a terminal'],
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Superuser "${username}" created.`);
+    expect(result.stdout).not.toContain('typed at a terminal');
+    expect(await findUser(username)).toMatchObject({ isSuperuser: true, email: 'tty@example.org' });
+    expect(await logInAs(server, username, 'typed at a terminal')).toMatch(/^tgl_/);
+  });
+
+  it('changepassword on a terminal refuses two different passwords', async () => {
+    const username = uniqueUsername();
+    await runCli(['createuser', '--username', username, '--no-input'], {
+      ...env,
+      TOKENGATE_PASSWORD: PASSWORD,
+    });
+    const result = await runCliInTerminal(['changepassword', username], env, [
+      ['Password: ', 'first version here'],
+      ['Password (again): ', 'second version here'],
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stdout + result.stderr).toContain("The two passwords didn't match.");
     expect(await logInAs(server, username, PASSWORD)).toMatch(/^tgl_/);
   });
 
