@@ -53,7 +53,7 @@ export async function buildApp(orm: MikroORM, services: Services): Promise<Fasti
     stopOnTerminationSignals: false,
     logger: app.log,
     formatError: (formatted, error) => formatError(formatted, error, app.log),
-    plugins: [landingPagePlugin(config.landingPage), clearAuthCacheAfterMutations(services)],
+    plugins: [landingPagePlugin(config.landingPage), clearAuthCacheAfterAuthChanges(services)],
   });
   await apollo.start();
   await services.authCache.listen(orm.config.get('clientUrl'), (error) =>
@@ -107,13 +107,14 @@ function drainOnClose(app: FastifyInstance, graceMs = 10_000) {
 }
 
 /**
- * A mutation may have revoked a token, deactivated a user or changed a password. The database triggers tell every
- * process soon after; clearing here, before the answer leaves, makes the change hold for the very next request.
+ * A resolver that revoked a token, deactivated a user or changed a password marks its context. The database
+ * triggers tell every process soon after; clearing here, before the answer leaves, makes the change hold for the
+ * very next request. Only marked requests clear, so no request can empty the cache at will.
  */
-function clearAuthCacheAfterMutations(services: Services): ApolloServerPlugin<Context> {
+function clearAuthCacheAfterAuthChanges(services: Services): ApolloServerPlugin<Context> {
   const hooks = {
-    willSendResponse({ operation }: { operation?: { operation: string } | null }) {
-      if (operation?.operation === 'mutation') services.authCache.clear();
+    willSendResponse({ contextValue }: { contextValue: Context }) {
+      if (contextValue.authChanged) services.authCache.clear();
       return Promise.resolve();
     },
   };

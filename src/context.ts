@@ -34,6 +34,17 @@ export interface Context {
   auth: AuthInfo | null;
   client: { userAgent: string | null };
   services: Services;
+  /**
+   * Set by resolvers that revoke tokens or change a user (see authStateChanged): the token cache is then cleared
+   * before the response is sent, so the change holds for the very next request.
+   */
+  authChanged: boolean;
+}
+
+/** Records that this request changed who may authenticate; returns the value for a resolver to pass on. */
+export function authStateChanged<T>(context: Context, result: T): T {
+  context.authChanged = true;
+  return result;
 }
 
 export async function createContext(
@@ -52,6 +63,7 @@ export async function createContext(
     auth: authentication?.auth ?? null,
     client: { userAgent: request.headers['user-agent'] ?? null },
     services,
+    authChanged: false,
   };
 }
 

@@ -13,12 +13,16 @@ import { describeError } from './logging';
 
 export function createServices(
   config: Config,
-  options: { clock?: Clock; log?: FastifyBaseLogger } = {},
+  options: { clock?: Clock; log?: FastifyBaseLogger; authChannel?: string } = {},
 ): Services {
   const log = options.log ?? createLogger(config);
   const onBackgroundError = (error: unknown) =>
     log.warn({ err: describeError(error) }, 'background write failed');
-  const authCache = new AuthCache({ ttlMs: config.authCacheTtlMs, maxEntries: 100_000 });
+  const authCache = new AuthCache({
+    ttlMs: config.authCacheTtlMs,
+    maxEntries: 100_000,
+    channel: options.authChannel,
+  });
   const schemes: Record<AuthSchemeName, () => AuthScheme> = {
     token: () => new TokenScheme(authCache, onBackgroundError),
     bearer: () => new BearerScheme(authCache, onBackgroundError),

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { AUTH_CHANNEL } from '../src/auth/auth-cache';
 import { generateToken } from '../src/auth/secrets';
 import { ApiToken, TokenKind } from '../src/entities/api-token.entity';
 import { User } from '../src/entities/user.entity';
@@ -194,23 +195,24 @@ describe.each(SCHEMES)('the $keyword scheme', (scheme) => {
   });
 
   it('refuses a token revoked or a user deactivated outside this process (SQL, CLI) within a second', async () => {
-    const user = await makeUser(server);
-    const revoked = await scheme.issue(user.username);
-    expect((await me({ authorization: `${scheme.keyword} ${revoked}` })).status).toBe(200);
-    await server.orm.em.fork().nativeUpdate(ApiToken, { user: user.id }, { revokedAt: new Date() });
-    expectRefused(
-      await refusedWithin(server, 1000, { authorization: `${scheme.keyword} ${revoked}` }),
-      scheme.refusedChallenge,
-    );
+    // A server listening for the database triggers' NOTIFY, as every real one does.
+    const listening = await startTestServer({}, { authChannel: AUTH_CHANNEL });
+    try {
+      const ask = (token: string) => ({ authorization: `${scheme.keyword} ${token}` });
+      const user = await makeUser(server);
+      const revoked = await scheme.issue(user.username);
+      expect((await graphql(listening, ME, { headers: ask(revoked) })).status).toBe(200);
+      await server.orm.em.fork().nativeUpdate(ApiToken, { user: user.id }, { revokedAt: new Date() });
+      expectRefused(await refusedWithin(listening, 1000, ask(revoked)), scheme.refusedChallenge);
 
-    const other = await makeUser(server);
-    const own = await scheme.issue(other.username);
-    expect((await me({ authorization: `${scheme.keyword} ${own}` })).status).toBe(200);
-    await server.orm.em.fork().nativeUpdate(User, { id: other.id }, { isActive: false });
-    expectRefused(
-      await refusedWithin(server, 1000, { authorization: `${scheme.keyword} ${own}` }),
-      scheme.refusedChallenge,
-    );
+      const other = await makeUser(server);
+      const own = await scheme.issue(other.username);
+      expect((await graphql(listening, ME, { headers: ask(own) })).status).toBe(200);
+      await server.orm.em.fork().nativeUpdate(User, { id: other.id }, { isActive: false });
+      expectRefused(await refusedWithin(listening, 1000, ask(own)), scheme.refusedChallenge);
+    } finally {
+      await listening.close();
+    }
   });
 });
 

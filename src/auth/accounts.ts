@@ -102,7 +102,9 @@ export async function checkCredentials(
  */
 export async function lockUser(em: EntityManager, userId: number, expectedHash?: string): Promise<boolean> {
   const [row] = await em.execute<{ password: string; is_active: boolean }[]>(
-    'select password, is_active from users where id = ? for update',
+    // NO KEY UPDATE: it serialises issuing against revoking but, unlike FOR UPDATE, does not block the foreign-key
+    // checks of token inserts that reference this user (as creator), which would deadlock crossed requests.
+    'select password, is_active from users where id = ? for no key update',
     [userId],
   );
   return !!row && row.is_active && (expectedHash === undefined || row.password === expectedHash);

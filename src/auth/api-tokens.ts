@@ -104,10 +104,11 @@ export async function rotateToken(
 ): Promise<IssuedToken | null> {
   return em.transactional(async (tx) => {
     // The owner's row first, in the order every token-issuing and revoke-all path locks (see lockUser).
-    await tx.execute(
-      'select u.id from users u join api_tokens t on t.user_id = u.id where t.id = ? for update of u',
+    const [owner] = await tx.execute<{ is_active: boolean }[]>(
+      'select u.is_active from users u join api_tokens t on t.user_id = u.id where t.id = ? for no key update of u',
       [tokenId],
     );
+    if (!owner?.is_active) return null;
     const revoked = await tx.execute<Record<string, unknown>[]>(
       `update api_tokens set revoked_at = ? where id = ? and revoked_at is null and expires_at > ?
        returning user_id, kind, name, expires_at, created_by_id`,

@@ -31,7 +31,7 @@ export class AuthCache {
   private client: Client | null = null;
   private closed = false;
 
-  constructor(private readonly options: { ttlMs: number; maxEntries: number }) {}
+  constructor(private readonly options: { ttlMs: number; maxEntries: number; channel?: string }) {}
 
   /** The cached lookup for this token digest, if there is a fresh one; synchronous, for the hot path. */
   get(digest: string, now: Date): TokenLookup | undefined {
@@ -89,7 +89,7 @@ export class AuthCache {
     client.on('end', () => lost());
     try {
       await client.connect();
-      await client.query(`LISTEN ${AUTH_CHANNEL}`);
+      await client.query(`LISTEN ${this.options.channel ?? AUTH_CHANNEL}`);
     } catch (error) {
       onError(error);
       void client.end().catch(() => undefined);

@@ -6,7 +6,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../config';
 import { TokenKind } from '../entities/api-token.entity';
 import type { User } from '../entities/user.entity';
-import { InvalidInput } from '../errors';
+import { INVALID_TOKEN_MESSAGE, InvalidInput, NotAuthenticated } from '../errors';
 import { lockUser } from './accounts';
 import { daysFrom, type IssuedToken, issueToken } from './api-tokens';
 
@@ -21,6 +21,8 @@ export interface NewBearerToken {
   createdBy: User | null;
   /** The expiry of the bearer token that authenticated the request, if any: the new one may not outlive it. */
   notAfter: Date | null;
+  /** The token that authenticated the request (null from the CLI): it must still be live at issue time. */
+  issuingTokenId: number | null;
   now: Date;
 }
 
@@ -37,6 +39,15 @@ export async function createBearerToken(
     if (!(await lockUser(tx, request.owner.id))) {
       throw new InvalidInput(`User "${request.owner.username}" is inactive and cannot have tokens.`);
     }
+    // The request's own token may have been revoked (logoutAll, changePassword) while this waited for the lock:
+    // a revoked token must not mint a new one. FOR SHARE also holds off a revocation of it until the commit.
+    if (request.issuingTokenId !== null) {
+      const [live] = await tx.execute(
+        'select 1 from api_tokens where id = ? and revoked_at is null and expires_at > ? for share',
+        [request.issuingTokenId, request.now],
+      );
+      if (!live) throw new NotAuthenticated(INVALID_TOKEN_MESSAGE);
+    }
     const [row] = await tx.execute<{ count: number }[]>(
       `select count(*)::int as count from api_tokens
         where user_id = ? and kind = ? and revoked_at is null and expires_at > ?`,
@@ -45,7 +56,7 @@ export async function createBearerToken(
     if ((row?.count ?? 0) >= limits.bearerTokensPerUser) {
       const whose = request.createdBy ? `User "${request.owner.username}" already has` : 'You already have';
       throw new InvalidInput(
-        `${whose} ${limits.bearerTokensPerUser} active bearer tokens, the most allowed; revoke one (revokeToken) before creating another.`,
+        `${whose} ${limits.bearerTokensPerUser} active bearer tokens, the most allowed; revoke one before creating another.`,
       );
     }
     return issueToken(tx, request.owner, {

@@ -25,8 +25,9 @@ export const terminalIo: CliIo = {
 /** Reads a line in raw mode without echoing it, as getpass does: Backspace edits, Ctrl-C cancels. */
 function readHidden(question: string): Promise<string> {
   const stdin = process.stdin;
-  process.stdout.write(question);
+  // Echo off before the prompt shows: whatever is typed from then on must not appear.
   stdin.setRawMode(true);
+  process.stdout.write(question);
   stdin.setEncoding('utf8');
   stdin.resume();
   return new Promise((resolve, reject) => {

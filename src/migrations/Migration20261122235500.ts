@@ -19,13 +19,13 @@ $$;`);
   for each row when ((old.username, old.email, old.password, old.is_active, old.is_staff, old.is_superuser)
     is distinct from (new.username, new.email, new.password, new.is_active, new.is_staff, new.is_superuser))
   execute function tokengate_notify_auth_change();`);
-    this.addSql(`create trigger users_auth_delete after delete on "users"
+    this.addSql(`create trigger users_auth_delete after delete or truncate on "users"
   for each statement execute function tokengate_notify_auth_change();`);
     this.addSql(`create trigger api_tokens_auth_change after update on "api_tokens"
   for each row when (old.revoked_at is distinct from new.revoked_at or old.expires_at is distinct from new.expires_at
     or old.digest is distinct from new.digest or old.user_id is distinct from new.user_id or old.kind is distinct from new.kind)
   execute function tokengate_notify_auth_change();`);
-    this.addSql(`create trigger api_tokens_auth_delete after delete on "api_tokens"
+    this.addSql(`create trigger api_tokens_auth_delete after delete or truncate on "api_tokens"
   for each statement execute function tokengate_notify_auth_change();`);
   }
 

@@ -2,7 +2,7 @@ import { Args, Ctx, Mutation, Resolver } from 'type-graphql';
 import { revokeToken, rotateToken } from '../auth/api-tokens';
 import { requireToken } from '../auth/guards';
 import { logIn } from '../auth/login';
-import type { Context } from '../context';
+import { authStateChanged, type Context } from '../context';
 import { INVALID_TOKEN_MESSAGE, NotAuthenticated } from '../errors';
 import { LoginArgs } from './types/login.args';
 import { LoginPayload } from './types/login.payload';
@@ -22,7 +22,7 @@ export class AuthResolver {
       password,
       clientName: context.client.userAgent,
     });
-    return LoginPayload.from(issued);
+    return authStateChanged(context, LoginPayload.from(issued));
   }
 
   @Mutation(() => LoginPayload, {
@@ -36,12 +36,15 @@ export class AuthResolver {
       now: context.services.clock.now(),
     });
     if (!rotated) throw new NotAuthenticated(INVALID_TOKEN_MESSAGE);
-    return LoginPayload.from(rotated);
+    return authStateChanged(context, LoginPayload.from(rotated));
   }
 
   @Mutation(() => Boolean, { description: 'Revokes the token used for this request.' })
   async logout(@Ctx() context: Context): Promise<boolean> {
     const { auth } = requireToken(context);
-    return revokeToken(context.em, auth.token.id, context.services.clock.now());
+    return authStateChanged(
+      context,
+      await revokeToken(context.em, auth.token.id, context.services.clock.now()),
+    );
   }
 }

@@ -4,7 +4,7 @@ import { findLiveToken, listLiveTokens, revokeToken, revokeUserTokens } from '..
 import { createBearerToken } from '../auth/bearer-tokens';
 import { requireStaff, requireUser } from '../auth/guards';
 import { canManageUser } from '../auth/permissions';
-import type { Context } from '../context';
+import { authStateChanged, type Context } from '../context';
 import { TokenKind } from '../entities/api-token.entity';
 import { NotFound, PermissionDenied } from '../errors';
 import { parseId } from './ids';
@@ -34,6 +34,7 @@ export class TokenResolver {
       expiresInDays: expiresInDays ?? null,
       createdBy,
       notAfter: current?.kind === TokenKind.BEARER ? current.expiresAt : null,
+      issuingTokenId: current?.id ?? null,
       now: context.services.clock.now(),
     });
     context.services.log.info(
@@ -81,7 +82,7 @@ export class TokenResolver {
       { event: 'token_revoked', tokenId: token.id, userId: token.user.id, byUserId: caller.id },
       `${caller.username} revoked token ${token.prefix} of ${token.user.username}`,
     );
-    return true;
+    return authStateChanged(context, true);
   }
 
   @Mutation(() => Int, {
@@ -89,9 +90,10 @@ export class TokenResolver {
   })
   async logoutAll(@Ctx() context: Context): Promise<number> {
     const caller = requireUser(context);
-    return context.em.transactional(async (tx) => {
+    const revoked = await context.em.transactional(async (tx) => {
       await lockUser(tx, caller.id);
       return revokeUserTokens(tx, caller.id, context.services.clock.now());
     });
+    return authStateChanged(context, revoked);
   }
 }

@@ -3,7 +3,7 @@ import { changeOwnPassword, createUser, findUserById, setUserActive } from '../a
 import { requireStaff, requireUser } from '../auth/guards';
 import { canManageUser } from '../auth/permissions';
 import { PermissionDenied } from '../errors';
-import type { Context } from '../context';
+import { authStateChanged, type Context } from '../context';
 import { User } from '../entities/user.entity';
 import { parseId } from './ids';
 import { ChangePasswordArgs, CreateUserArgs, SetUserActiveArgs } from './types/user.args';
@@ -30,7 +30,7 @@ export class UserResolver {
       keepTokenId: context.auth?.token.id ?? null,
       now: context.services.clock.now(),
     });
-    return true;
+    return authStateChanged(context, true);
   }
 
   @Mutation(() => User, { description: 'Staff only: creates a user.' })
@@ -65,6 +65,6 @@ export class UserResolver {
       { event: 'user_active_set', userId: user.id, active, byUserId: staff.id },
       `${staff.username} ${active ? 'activated' : 'deactivated'} user ${user.username}`,
     );
-    return user;
+    return authStateChanged(context, user);
   }
 }

@@ -1,3 +1,4 @@
+import { AUTH_CHANNEL } from '../../src/auth/auth-cache';
 import { ApiToken } from '../../src/entities/api-token.entity';
 import { User } from '../../src/entities/user.entity';
 import { runCli, runCliInTerminal } from '../support/run-cli';
@@ -15,7 +16,8 @@ import {
 let server: TestServer;
 let env: Record<string, string>;
 beforeAll(async () => {
-  server = await startTestServer();
+  // The CLI is another process: its changes reach the server through the database triggers' NOTIFY.
+  server = await startTestServer({}, { authChannel: AUTH_CHANNEL });
   env = { DATABASE_URL: testDatabaseUrl() };
 });
 afterAll(() => server.close());

@@ -1,5 +1,8 @@
 import { pino } from 'pino';
+import { lockUser } from '../../src/auth/accounts';
+import { revokeUserTokens } from '../../src/auth/api-tokens';
 import { ApiToken, TokenKind } from '../../src/entities/api-token.entity';
+import { INVALID_TOKEN_MESSAGE } from '../../src/errors';
 import {
   bearerHeader,
   CREATE_BEARER_TOKEN,
@@ -127,6 +130,19 @@ describe('createBearerToken', () => {
     expect(Date.parse(shorter.info.expiresAt) - server.clock.now().getTime()).toBe(3 * DAY_MS);
   });
 
+  it('mints nothing with a token revoked while the request waited for the user (logoutAll, changePassword)', async () => {
+    const { user, login } = await userWithLogin();
+    let pending: Promise<GraphQLResponse> | undefined;
+    await server.orm.em.fork().transactional(async (tx) => {
+      await lockUser(tx, user.id); // what a concurrent logoutAll holds while it revokes
+      pending = create(login, { name: 'too late' });
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the request passes its token check and waits
+      await revokeUserTokens(tx, user.id, server.clock.now());
+    });
+    expect(errorOf(await pending!)).toEqual({ code: 'UNAUTHENTICATED', message: INVALID_TOKEN_MESSAGE });
+    expect(await server.orm.em.fork().count(ApiToken, { user: user.id, kind: TokenKind.BEARER })).toBe(0);
+  });
+
   it('needs an authenticated caller', async () => {
     const response = await graphql(server, CREATE_BEARER_TOKEN, { variables: { name: 'x' } });
     expect(errorOf(response).code).toBe('UNAUTHENTICATED');
@@ -139,7 +155,7 @@ describe('createBearerToken', () => {
     expect(errorOf(await create(login, { name: 'one too many' }))).toEqual({
       code: 'BAD_USER_INPUT',
       message:
-        'You already have 10 active bearer tokens, the most allowed; revoke one (revokeToken) before creating another.',
+        'You already have 10 active bearer tokens, the most allowed; revoke one before creating another.',
     });
     await graphql(server, 'mutation($id: ID!) { revokeToken(id: $id) }', {
       variables: { id: ids[0] },

@@ -35,15 +35,26 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/**
+ * A channel no database trigger notifies. Test servers listen on it by default, so that a change is seen on the
+ * very next request only if the server itself cleared its token cache: a test of that cannot pass thanks to a
+ * fast NOTIFY. Tests of changes made by other processes pass `authChannel: AUTH_CHANNEL`.
+ */
+export const ISOLATED_AUTH_CHANNEL = 'tokengate_auth_isolated_test';
+
 /** The real app on the real test database, listening on a free loopback port. */
 export async function startTestServer(
   overrides: Partial<Config> = {},
-  options: { log?: FastifyBaseLogger } = {},
+  options: { log?: FastifyBaseLogger; authChannel?: string } = {},
 ): Promise<TestServer> {
   const config: Config = { ...loadConfig({}), bcryptCost: 10, logLevel: 'silent', ...overrides };
   const orm = await initOrm(testDatabaseUrl(), config);
   const clock = new TestClock();
-  const services = createServices(config, { clock, log: options.log });
+  const services = createServices(config, {
+    clock,
+    log: options.log,
+    authChannel: options.authChannel ?? ISOLATED_AUTH_CHANNEL,
+  });
   const app = await buildApp(orm, services);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

@@ -48,6 +48,7 @@ export const tokenCreateCommand: Command = {
           expiresInDays: values.days === undefined ? null : Number(values.days),
           createdBy: null,
           notAfter: null,
+          issuingTokenId: null,
           now,
         });
       }),
