@@ -63,10 +63,23 @@ export async function findUserById(em: EntityManager, id: number | null): Promis
   return user;
 }
 
-export async function setPassword(em: EntityManager, hasher: PasswordHasher, user: User, password: string) {
-  validateNewPassword(password);
-  user.passwordHash = await hasher.hash(password);
-  await em.flush();
+/**
+ * Sets a user's password as an administrator does (no current password) and revokes all their tokens in the same
+ * transaction, as Django's changepassword ends the user's sessions: a reset is often the answer to a leak.
+ * Returns how many tokens it revoked.
+ */
+export async function resetPassword(
+  em: EntityManager,
+  hasher: PasswordHasher,
+  request: { user: User; password: string; now: Date },
+): Promise<number> {
+  validateNewPassword(request.password);
+  const passwordHash = await hasher.hash(request.password);
+  return em.transactional(async (tx) => {
+    await lockUser(tx, request.user.id);
+    await tx.nativeUpdate(User, { id: request.user.id }, { passwordHash });
+    return revokeUserTokens(tx, request.user.id, request.now);
+  });
 }
 
 export interface VerifiedCredentials {

@@ -136,19 +136,21 @@ describe('manage', () => {
     expect(result.stderr).toContain('--no-input');
   });
 
-  it('changepassword sets a new password; the old one stops working', async () => {
+  it('changepassword sets a new password and revokes the tokens; the old password stops working', async () => {
     const username = uniqueUsername();
     await runCli(['createuser', '--username', username, '--no-input'], {
       ...env,
       TOKENGATE_PASSWORD: PASSWORD,
     });
+    const before = await logInAs(server, username, PASSWORD);
     const result = await runCli(['changepassword', username, '--no-input'], {
       ...env,
       TOKENGATE_PASSWORD: 'the new password',
     });
+    expect((await refusedWithin(server, 1000, tokenHeader(before))).status).toBe(401);
     expect(result).toMatchObject({
       code: 0,
-      stdout: `Password changed successfully for user "${username}".\n`,
+      stdout: `Password changed successfully for user "${username}"; 1 token(s) revoked.\n`,
     });
     expect(await logInAs(server, username, 'the new password')).toMatch(/^tgl_/);
     await expect(logInAs(server, username, PASSWORD)).rejects.toThrow('login failed');

@@ -1,4 +1,4 @@
-import { findUserByUsername, setPassword } from '../../auth/accounts';
+import { findUserByUsername, resetPassword } from '../../auth/accounts';
 import { type Command, CommandError } from '../command';
 import { parseCommandArgs } from '../parse-args';
 import { promptNewPassword } from './create-user.command';
@@ -6,7 +6,7 @@ import { promptNewPassword } from './create-user.command';
 export const changePasswordCommand: Command = {
   name: 'changepassword',
   usage: 'changepassword USERNAME [--no-input]   (password from TOKENGATE_PASSWORD with --no-input)',
-  summary: "Set a user's password.",
+  summary: "Set a user's password and revoke all their tokens.",
   async run(context) {
     const { values, positionals } = parseCommandArgs(
       context.args,
@@ -20,10 +20,11 @@ export const changePasswordCommand: Command = {
       throw new CommandError('Set TOKENGATE_PASSWORD to use changepassword with --no-input.', 2);
     }
     const password = noInput ? context.cliPassword! : await promptNewPassword(context);
-    await context.withDatabase(async (orm, services) => {
+    const revoked = await context.withDatabase(async (orm, services) => {
       const em = orm.em.fork();
-      await setPassword(em, services.passwords, await findUserByUsername(em, username), password);
+      const user = await findUserByUsername(em, username);
+      return resetPassword(em, services.passwords, { user, password, now: services.clock.now() });
     });
-    context.io.out(`Password changed successfully for user "${username}".`);
+    context.io.out(`Password changed successfully for user "${username}"; ${revoked} token(s) revoked.`);
   },
 };
