@@ -22,6 +22,7 @@ export function createServices(
     ttlMs: config.authCacheTtlMs,
     maxEntries: 100_000,
     channel: options.authChannel,
+    timeoutMs: config.databaseTimeoutMs,
   });
   const schemes: Record<AuthSchemeName, () => AuthScheme> = {
     token: () => new TokenScheme(authCache, onBackgroundError),

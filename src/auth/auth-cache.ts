@@ -13,6 +13,7 @@ import type { User } from '../entities/user.entity';
 import type { ActiveToken } from './api-tokens';
 
 export const AUTH_CHANNEL = 'tokengate_auth';
+const HEARTBEAT_MS = 5000;
 
 export interface TokenLookup {
   /** Shared by every request the entry serves: copy it before use. */
@@ -30,8 +31,11 @@ export class AuthCache {
   private generation = 0;
   private client: Client | null = null;
   private closed = false;
+  private disconnect: () => Promise<void> = () => Promise.resolve();
 
-  constructor(private readonly options: { ttlMs: number; maxEntries: number; channel?: string }) {}
+  constructor(
+    private readonly options: { ttlMs: number; maxEntries: number; channel?: string; timeoutMs?: number },
+  ) {}
 
   /** The cached lookup for this token digest, if there is a fresh one; synchronous, for the hot path. */
   get(digest: string, now: Date): TokenLookup | undefined {
@@ -71,40 +75,45 @@ export class AuthCache {
    */
   async listen(url: string, onError: (error: unknown) => void): Promise<void> {
     if (this.options.ttlMs === 0 || this.closed) return;
-    const client = new Client({ connectionString: url, application_name: 'tokengate auth cache' });
-    const retry = () => {
+    const timeoutMs = this.options.timeoutMs ?? 5000;
+    const client = new Client({
+      connectionString: url,
+      application_name: 'tokengate auth cache',
+      keepAlive: true,
+      connectionTimeoutMillis: timeoutMs,
+      query_timeout: timeoutMs,
+    });
+    // A connection can die without a word (failover, a dropped network): probe it, and treat silence as loss.
+    const heartbeat = setInterval(() => void client.query('select 1').catch(lost), HEARTBEAT_MS);
+    heartbeat.unref();
+    let ended: Promise<void> | null = null;
+    const lost = (error?: unknown): Promise<void> => {
+      if (ended) return ended;
+      ended = client.end().catch(() => undefined);
+      clearInterval(heartbeat);
+      if (error && !this.closed) onError(error);
+      if (this.client === client) this.client = null;
+      this.clear();
       if (!this.closed) setTimeout(() => void this.listen(url, onError), 1000).unref();
+      return ended;
     };
-    const lost = (error?: unknown) => {
-      if (this.client === client) {
-        this.client = null;
-        this.clear();
-        retry();
-      }
-      if (error) onError(error);
-      void client.end().catch(() => undefined);
-    };
+    this.disconnect = () => lost();
     client.on('notification', () => this.clear());
-    client.on('error', lost);
-    client.on('end', () => lost());
+    client.on('error', (error) => void lost(error));
     try {
       await client.connect();
       await client.query(`LISTEN ${this.options.channel ?? AUTH_CHANNEL}`);
     } catch (error) {
-      onError(error);
-      void client.end().catch(() => undefined);
-      return retry();
+      return lost(error);
     }
-    if (this.closed) return void (await client.end());
+    client.on('end', () => void lost());
+    if (this.closed) return lost();
     this.clear();
     this.client = client;
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.closed = true;
-    const client = this.client;
-    this.client = null;
-    this.clear();
-    await client?.end();
+    return this.disconnect();
   }
 }

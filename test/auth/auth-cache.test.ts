@@ -1,0 +1,150 @@
+import { Client } from 'pg';
+import type { ActiveToken } from '../../src/auth/api-tokens';
+import { AuthCache, type TokenLookup } from '../../src/auth/auth-cache';
+import { TokenKind } from '../../src/entities/api-token.entity';
+import { User } from '../../src/entities/user.entity';
+import { testDatabaseUrl } from '../support/test-database';
+
+const NOW = new Date('2026-06-01T00:00:00Z');
+const HOUR = 60 * 60 * 1000;
+let channelCounter = 0;
+
+function lookup(id: number, expiresAt = new Date(NOW.getTime() + HOUR)): TokenLookup {
+  const token: ActiveToken = { id, kind: TokenKind.LOGIN, expiresAt, lastUsedAt: null };
+  const user = User.fromRow({
+    id,
+    username: `u${id}`,
+    email: '',
+    password: '!',
+    is_active: true,
+    is_staff: false,
+    is_superuser: false,
+    date_joined: NOW.toISOString(),
+    last_login: null,
+  });
+  return { user, token };
+}
+
+async function listeningCache(options: { ttlMs?: number; maxEntries?: number } = {}) {
+  const channel = `tokengate_cache_test_${process.pid}_${(channelCounter += 1)}`;
+  const cache = new AuthCache({
+    ttlMs: options.ttlMs ?? 10_000,
+    maxEntries: options.maxEntries ?? 100,
+    channel,
+  });
+  const errors: unknown[] = [];
+  await cache.listen(testDatabaseUrl(), (error) => errors.push(error));
+  return { cache, channel, errors };
+}
+
+async function sql(query: string, params: unknown[] = []) {
+  const client = new Client({ connectionString: testDatabaseUrl() });
+  await client.connect();
+  try {
+    return await client.query(query, params);
+  } finally {
+    await client.end();
+  }
+}
+
+async function until(condition: () => boolean | Promise<boolean>, ms = 3000) {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('AuthCache', () => {
+  it('serves a live lookup from memory after the first load', async () => {
+    const { cache } = await listeningCache();
+    try {
+      const load = jest.fn(() => Promise.resolve(lookup(1)));
+      await cache.lookup('d1', NOW, load);
+      expect(await cache.lookup('d1', NOW, load)).toEqual(lookup(1));
+      expect(load).toHaveBeenCalledTimes(1);
+      expect(cache.get('d1', NOW)).toEqual(lookup(1));
+      expect(cache.get('other', NOW)).toBeUndefined();
+    } finally {
+      await cache.close();
+    }
+  });
+
+  it('does not keep a lookup whose load raced a clear', async () => {
+    const { cache } = await listeningCache();
+    try {
+      let finish: (value: TokenLookup) => void = () => undefined;
+      const pending = cache.lookup(
+        'd1',
+        NOW,
+        () => new Promise<TokenLookup>((resolve) => (finish = resolve)),
+      );
+      cache.clear(); // a revocation committed while the database was being asked
+      finish(lookup(1));
+      await pending;
+      expect(cache.get('d1', NOW)).toBeUndefined();
+    } finally {
+      await cache.close();
+    }
+  });
+
+  it('clears on a NOTIFY on its channel', async () => {
+    const { cache, channel } = await listeningCache();
+    try {
+      await cache.lookup('d1', NOW, () => Promise.resolve(lookup(1)));
+      await sql('select pg_notify($1, $2)', [channel, '']);
+      await until(() => cache.get('d1', NOW) === undefined);
+    } finally {
+      await cache.close();
+    }
+  });
+
+  it('never serves a token past its expiry, an entry past its TTL, or more than maxEntries', async () => {
+    const { cache } = await listeningCache({ ttlMs: 100, maxEntries: 2 });
+    try {
+      await cache.lookup('short', NOW, () => Promise.resolve(lookup(1, new Date(NOW.getTime() + 1000))));
+      expect(cache.get('short', new Date(NOW.getTime() + 1000))).toBeUndefined();
+
+      await cache.lookup('a', NOW, () => Promise.resolve(lookup(2)));
+      await cache.lookup('b', NOW, () => Promise.resolve(lookup(3)));
+      await cache.lookup('c', NOW, () => Promise.resolve(lookup(4)));
+      expect(cache.get('a', NOW)).toBeUndefined();
+      expect(cache.get('c', NOW)).toBeDefined();
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(cache.get('c', NOW)).toBeUndefined();
+    } finally {
+      await cache.close();
+    }
+  });
+
+  it('is bypassed while its listener is disconnected, and reconnects', async () => {
+    const { cache, channel, errors } = await listeningCache();
+    try {
+      await cache.lookup('d1', NOW, () => Promise.resolve(lookup(1)));
+      await sql("select pg_terminate_backend(pid) from pg_stat_activity where query = 'LISTEN ' || $1", [
+        channel,
+      ]);
+      await until(() => errors.length > 0);
+      expect(cache.get('d1', NOW)).toBeUndefined();
+      const load = jest.fn(() => Promise.resolve(lookup(1)));
+      await cache.lookup('d1', NOW, load);
+      expect(cache.get('d1', NOW)).toBeUndefined(); // not stored while nobody would tell it about revocations
+      await until(async () => {
+        await cache.lookup('d1', NOW, load);
+        return cache.get('d1', NOW) !== undefined;
+      });
+    } finally {
+      await cache.close();
+    }
+  });
+
+  it('caches nothing when its TTL is 0', async () => {
+    const cache = new AuthCache({ ttlMs: 0, maxEntries: 10 });
+    await cache.listen(testDatabaseUrl(), () => undefined);
+    const load = jest.fn(() => Promise.resolve(lookup(1)));
+    await cache.lookup('d1', NOW, load);
+    await cache.lookup('d1', NOW, load);
+    expect(load).toHaveBeenCalledTimes(2);
+    await cache.close();
+  });
+});
