@@ -1,3 +1,4 @@
+import http from 'node:http';
 import net from 'node:net';
 import { AUTH_CHANNEL } from '../src/auth/auth-cache';
 import { generateToken } from '../src/auth/secrets';
@@ -255,8 +256,13 @@ describe('a request with a bad Authorization header', () => {
         port,
         Buffer.concat([Buffer.from('Authorization: '), sample, Buffer.from('\r\n')]),
       );
-      // Node's parser answers 400 to bytes HTTP forbids (or just hangs up); everything else is refused by us.
-      expect(reply === '' || /^HTTP\/1\.1 (400|401|431) /.test(reply)).toBe(true);
+      if (isValidHeaderValue(sample)) {
+        // Bytes HTTP allows reach the context builder, which must refuse them: never anonymous, never a 500.
+        expect(reply).toMatch(/^HTTP\/1\.1 401 /);
+      } else {
+        // Node's parser answers 400 to bytes HTTP forbids, or hangs up; the request never reaches us.
+        expect(reply === '' || /^HTTP\/1\.1 400 /.test(reply)).toBe(true);
+      }
     }
     const blank = await rawRequest(port, Buffer.from('Authorization: \t\r\n'));
     expect(blank).toMatch(/^HTTP\/1\.1 200 /);
@@ -284,6 +290,16 @@ describe('AUTH_SCHEMES', () => {
     }
   });
 });
+
+/** Whether Node's HTTP parser accepts these bytes as a header value (as latin1 text, after trimming). */
+function isValidHeaderValue(bytes: Buffer): boolean {
+  try {
+    http.validateHeaderValue('authorization', bytes.toString('latin1').replace(/^[ \t]+|[ \t]+$/g, ''));
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Sends a request with the given raw header lines and returns the raw reply ('' if the server hung up). */
 function rawRequest(port: number, headerLines: Buffer): Promise<string> {
