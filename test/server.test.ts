@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { runCli } from './support/run-cli';
-import { SERVER_SCRIPT, TEST_DATA_DIR } from './support/test-database';
+import { SERVER_SCRIPT, TEST_DATA_DIR, testDatabaseUrl } from './support/test-database';
 
 /**
  * `npm start` as a user runs it: the compiled server with no DATABASE_URL, on its own embedded PostgreSQL in a
@@ -183,6 +183,29 @@ describe('npm start on the embedded PostgreSQL', () => {
     } finally {
       blocker.close();
     }
+  });
+
+  it('uses DATABASE_URL when it is set, and starts no embedded PostgreSQL', async () => {
+    const elsewhere = await fs.mkdtemp(path.join(TEST_DATA_DIR, 'unused-'));
+    const server = await startServer({ DATABASE_URL: testDatabaseUrl(), DATA_DIR: elsewhere });
+    try {
+      expect(server.output()).toContain('Using PostgreSQL at 127.0.0.1:');
+      expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: 'ok' });
+      expect(await fs.readdir(elsewhere)).toEqual([]);
+    } finally {
+      server.child.kill('SIGTERM');
+      expect(await server.exit).toBe(0);
+      await fs.rm(elsewhere, { recursive: true, force: true });
+    }
+  });
+
+  it('reports an unreachable DATABASE_URL in one sentence, without its password', async () => {
+    const result = await runServerToExit({ DATABASE_URL: 'postgres://someone:sekret@127.0.0.1:1/nowhere' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^\[tokengate\] Could not connect to PostgreSQL at 127\.0\.0\.1:1\/nowhere: .+\n$/,
+    );
+    expect(result.stderr).not.toContain('sekret');
   });
 
   it('refuses a bad setting in one sentence before starting anything', async () => {
