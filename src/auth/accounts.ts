@@ -3,7 +3,7 @@ import type { Clock } from '../clock';
 import { User } from '../entities/user.entity';
 import { INVALID_CREDENTIALS_MESSAGE, InvalidInput, NotAuthenticated, NotFound } from '../errors';
 import { revokeUserTokens } from './api-tokens';
-import type { PasswordHasher } from './passwords';
+import { type PasswordHasher, UNUSABLE_PASSWORD } from './passwords';
 
 export interface NewUser {
   username: string;
@@ -32,7 +32,7 @@ export async function createUser(
   const user = em.create(User, {
     username: input.username,
     email: input.email,
-    passwordHash: input.password === null ? '!' : await hasher.hash(input.password),
+    passwordHash: input.password === null ? UNUSABLE_PASSWORD : await hasher.hash(input.password),
     isStaff: input.isStaff ?? false,
     isSuperuser: input.isSuperuser ?? false,
     isActive: true,

@@ -10,7 +10,8 @@ import { BcryptPool } from './bcrypt-pool';
 
 const BCRYPT_SHA256 = 'bcrypt_sha256$';
 const BCRYPT_HASH_PATTERN = /^\$2[aby]\$(\d\d)\$[./A-Za-z0-9]{53}$/;
-export const UNUSABLE_PASSWORD_PREFIX = '!';
+/** Django's marker for an account that cannot log in with a password (SSO-only, or not set yet). */
+export const UNUSABLE_PASSWORD = '!';
 
 export interface PasswordCheck {
   valid: boolean;
@@ -57,10 +58,6 @@ export class PasswordHasher {
     this.dummyHash ??= this.pool.hash(prehash('tokengate dummy password'), this.cost);
     return this.dummyHash;
   }
-}
-
-export function makeUnusablePassword(): string {
-  return UNUSABLE_PASSWORD_PREFIX;
 }
 
 function prehash(password: string): string {
