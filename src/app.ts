@@ -46,6 +46,11 @@ export async function buildApp(orm: MikroORM, services: Services): Promise<Fasti
   const apollo = new ApolloServer<Context>({
     schema: await buildGraphQLSchema(),
     introspection: config.introspection,
+    // Without introspection, "Did you mean ...?" suggestions would leak the schema piece by piece.
+    hideSchemaDetailsFromClientErrors: !config.introspection,
+    allowBatchedHttpRequests: false,
+    // Automatic persisted queries would let any client fill a server-side cache; nothing here needs them.
+    persistedQueries: false,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     validationRules: [passwordFieldLimitRule],

@@ -269,6 +269,36 @@ describe('a request with a bad Authorization header', () => {
   });
 });
 
+describe('Apollo settings', () => {
+  it('refuses batched requests, persisted-query hashes, and in production introspection and field suggestions', async () => {
+    const batch = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ query: '{ __typename }' }, { query: '{ __typename }' }]),
+    });
+    expect(batch.status).toBe(400);
+    const apq = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } }),
+    });
+    const apqBody = (await apq.json()) as GraphQLResponse['body'];
+    expect(apqBody.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_SUPPORTED');
+
+    const production = await startTestServer({ introspection: false, landingPage: false });
+    try {
+      const introspection = await graphql(production, '{ __schema { types { name } } }');
+      expect(introspection.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      const typo = await graphql(production, '{ mee { id } }');
+      expect(typo.body.errors?.[0]?.message).not.toContain('Did you mean');
+      const landing = await fetch(`${production.url}/graphql`, { headers: { accept: 'text/html' } });
+      expect(await landing.text()).not.toContain('embeddable-sandbox');
+    } finally {
+      await production.close();
+    }
+  });
+});
+
 describe('AUTH_SCHEMES', () => {
   it('disables a scheme: its credentials get 401 and its keyword leaves the challenge', async () => {
     const bearerOnly = await startTestServer({ authSchemes: ['bearer'] });
