@@ -24,7 +24,10 @@ export interface IssueTokenOptions {
 export interface IssuedToken {
   plaintext: string;
   token: ApiToken;
-  /** The users as passed in (`token.user` and `token.createdBy` are references that may be uninitialised). */
+  /**
+   * The users as passed in (`token.user` and `token.createdBy` are references that may be uninitialised). After
+   * a rotation `createdBy` is itself such a reference: only its id is known.
+   */
   owner: User;
   createdBy: User | null;
 }
@@ -103,21 +106,22 @@ export async function rotateToken(
   options: { loginLifetimeDays: number; now: Date },
 ): Promise<IssuedToken | null> {
   return em.transactional(async (tx) => {
-    // The owner's row first, in the order every token-issuing and revoke-all path locks (see lockUser).
-    const [owner] = await tx.execute<{ is_active: boolean }[]>(
-      'select u.is_active from users u join api_tokens t on t.user_id = u.id where t.id = ? for no key update of u',
+    // The owner's row first, in the order every token-issuing and revoke-all path locks (see lockUser); the row
+    // read under the lock is also the owner the new token is issued to.
+    const [ownerRow] = await tx.execute<Record<string, unknown>[]>(
+      'select u.* from users u join api_tokens t on t.user_id = u.id where t.id = ? for no key update of u',
       [tokenId],
     );
-    if (!owner?.is_active) return null;
+    if (!ownerRow?.is_active) return null;
     const revoked = await tx.execute<Record<string, unknown>[]>(
       `update api_tokens set revoked_at = ? where id = ? and revoked_at is null and expires_at > ?
-       returning user_id, kind, name, expires_at, created_by_id`,
+       returning kind, name, expires_at, created_by_id`,
       [options.now, tokenId, options.now],
     );
     const old = revoked[0];
     if (!old) return null;
     const kind = old.kind as TokenKind;
-    return issueToken(tx, await tx.findOneOrFail(User, old.user_id as number), {
+    return issueToken(tx, User.fromRow(ownerRow), {
       kind,
       name: old.name as string,
       now: options.now,
@@ -125,7 +129,8 @@ export async function rotateToken(
         kind === TokenKind.LOGIN
           ? daysFrom(options.now, options.loginLifetimeDays)
           : new Date(old.expires_at as string | Date),
-      createdBy: old.created_by_id ? await tx.findOne(User, old.created_by_id) : null,
+      // Only its id is stored; nobody reads a rotated token's creator from the payload.
+      createdBy: old.created_by_id ? tx.getReference(User, old.created_by_id as number) : null,
     });
   });
 }
