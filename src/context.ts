@@ -5,10 +5,10 @@
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
-import type { AuthCache } from './auth/auth-cache';
-import type { Authenticator } from './auth/authenticate';
-import type { PasswordHasher } from './auth/passwords';
-import type { AuthInfo } from './auth/schemes/auth-scheme';
+import type { AuthCache } from './authentication/auth-cache';
+import type { Authenticator } from './authentication/authenticator';
+import type { PasswordHasher } from './accounts/passwords';
+import type { AuthInfo } from './authentication/auth-scheme';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import type { User } from './entities/user.entity';

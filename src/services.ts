@@ -1,9 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { pino } from 'pino';
-import { AuthCache } from './auth/auth-cache';
-import { Authenticator } from './auth/authenticate';
-import { PasswordHasher } from './auth/passwords';
-import type { AuthScheme } from './auth/schemes/auth-scheme';
+import { AuthCache } from './authentication/auth-cache';
+import { Authenticator } from './authentication/authenticator';
+import { PasswordHasher } from './accounts/passwords';
+import type { AuthScheme } from './authentication/auth-scheme';
 import { BearerScheme } from './auth/schemes/bearer.scheme';
 import { TokenScheme } from './auth/schemes/token.scheme';
 import { type Clock, systemClock } from './clock';

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import net from 'node:net';
-import { AUTH_CHANNEL } from '../src/auth/auth-cache';
-import { generateToken } from '../src/auth/secrets';
+import { AUTH_CHANNEL } from '../src/authentication/auth-cache';
+import { generateToken } from '../src/tokens/token-format';
 import { ApiToken, TokenKind } from '../src/entities/api-token.entity';
 import { User } from '../src/entities/user.entity';
 import { INVALID_TOKEN_MESSAGE } from '../src/errors';

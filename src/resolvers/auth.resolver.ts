@@ -1,7 +1,7 @@
 import { Args, Ctx, Mutation, Resolver } from 'type-graphql';
-import { revokeToken, rotateToken } from '../auth/api-tokens';
-import { requireToken } from '../auth/guards';
-import { logIn } from '../auth/login';
+import { revokeToken, rotateToken } from '../tokens/api-tokens';
+import { requireToken } from '../permissions/guards';
+import { logIn } from '../accounts/login';
 import { authStateChanged, type Context } from '../context';
 import { INVALID_TOKEN_MESSAGE, NotAuthenticated } from '../errors';
 import { LoginArgs } from './types/login.args';

@@ -1,13 +1,13 @@
 import { Arg, Args, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { findUserById, lockUser } from '../auth/accounts';
-import { findLiveToken, listLiveTokens, revokeToken, revokeUserTokens } from '../auth/api-tokens';
-import { createBearerToken } from '../auth/bearer-tokens';
-import { requireStaff, requireUser } from '../auth/guards';
-import { canManageUser } from '../auth/permissions';
+import { findUserById, lockUser } from '../accounts/users';
+import { findLiveToken, listLiveTokens, revokeToken, revokeUserTokens } from '../tokens/api-tokens';
+import { createBearerToken } from '../tokens/bearer-tokens';
+import { requireStaff, requireUser } from '../permissions/guards';
+import { canManageUser } from '../permissions/can-manage-user';
 import { authStateChanged, type Context } from '../context';
 import { TokenKind } from '../entities/api-token.entity';
 import { NotFound, PermissionDenied } from '../errors';
-import { parseId } from './ids';
+import { parseId } from '../database/ids';
 import { CreateBearerTokenArgs } from './types/token.args';
 import { BearerTokenPayload, TokenInfo } from './types/token-info.payload';
 

@@ -1,11 +1,11 @@
 import { Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { changeOwnPassword, createUser, findUserById, setUserActive } from '../auth/accounts';
-import { requireStaff, requireUser } from '../auth/guards';
-import { canManageUser } from '../auth/permissions';
+import { changeOwnPassword, createUser, findUserById, setUserActive } from '../accounts/users';
+import { requireStaff, requireUser } from '../permissions/guards';
+import { canManageUser } from '../permissions/can-manage-user';
 import { PermissionDenied } from '../errors';
 import { authStateChanged, type Context } from '../context';
 import { User } from '../entities/user.entity';
-import { parseId } from './ids';
+import { parseId } from '../database/ids';
 import { ChangePasswordArgs, CreateUserArgs, SetUserActiveArgs } from './types/user.args';
 
 @Resolver()

@@ -1,4 +1,4 @@
-import { AUTH_CHANNEL } from '../../src/auth/auth-cache';
+import { AUTH_CHANNEL } from '../../src/authentication/auth-cache';
 import { ApiToken } from '../../src/entities/api-token.entity';
 import { User } from '../../src/entities/user.entity';
 import { runCli, runCliInTerminal } from '../support/run-cli';

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
-import { lockUser } from '../../src/auth/accounts';
-import { revokeUserTokens } from '../../src/auth/api-tokens';
+import { lockUser } from '../../src/accounts/users';
+import { revokeUserTokens } from '../../src/tokens/api-tokens';
 import { ApiToken, TokenKind } from '../../src/entities/api-token.entity';
 import { INVALID_TOKEN_MESSAGE } from '../../src/errors';
 import {

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app';
-import { createUser } from '../../src/auth/accounts';
+import { createUser } from '../../src/accounts/users';
 import type { Clock } from '../../src/clock';
 import { type Config, loadConfig } from '../../src/config';
 import type { Services } from '../../src/context';

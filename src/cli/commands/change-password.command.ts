@@ -1,4 +1,4 @@
-import { findUserByUsername, resetPassword } from '../../auth/accounts';
+import { findUserByUsername, resetPassword } from '../../accounts/users';
 import { type Command, CommandError } from '../command';
 import { parseCommandArgs } from '../parse-args';
 import { promptNewPassword } from './create-user.command';

@@ -1,4 +1,4 @@
-import { createUser } from '../../auth/accounts';
+import { createUser } from '../../accounts/users';
 import type { Command, CommandContext } from '../command';
 import { CommandError } from '../command';
 import { parseCommandArgs } from '../parse-args';

@@ -1,6 +1,6 @@
-import { findUserByUsername, lockUser } from '../../auth/accounts';
-import { daysFrom, type IssuedToken, issueToken, revokeUserTokens } from '../../auth/api-tokens';
-import { createBearerToken } from '../../auth/bearer-tokens';
+import { findUserByUsername, lockUser } from '../../accounts/users';
+import { daysFrom, type IssuedToken, issueToken, revokeUserTokens } from '../../tokens/api-tokens';
+import { createBearerToken } from '../../tokens/bearer-tokens';
 import { TokenKind } from '../../entities/api-token.entity';
 import { type Command, CommandError } from '../command';
 import { parseCommandArgs } from '../parse-args';

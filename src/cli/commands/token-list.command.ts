@@ -1,5 +1,5 @@
-import { findUserByUsername } from '../../auth/accounts';
-import { listLiveTokens, revokeToken } from '../../auth/api-tokens';
+import { findUserByUsername } from '../../accounts/users';
+import { listLiveTokens, revokeToken } from '../../tokens/api-tokens';
 import { type Command, CommandError } from '../command';
 import { parseCommandArgs } from '../parse-args';
 

@@ -1,5 +1,5 @@
 import { Field, ObjectType } from 'type-graphql';
-import type { IssuedToken } from '../../auth/api-tokens';
+import type { IssuedToken } from '../../tokens/api-tokens';
 import { User } from '../../entities/user.entity';
 
 @ObjectType({ description: 'A new token. It is shown only here, once: store it now.' })

@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import type { IssuedToken } from '../../auth/api-tokens';
+import type { IssuedToken } from '../../tokens/api-tokens';
 import { type ApiToken, TokenKind } from '../../entities/api-token.entity';
 
 registerEnumType(TokenKind, {

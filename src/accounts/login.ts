@@ -3,9 +3,9 @@ import type { Services } from '../context';
 import { TokenKind } from '../entities/api-token.entity';
 import { User } from '../entities/user.entity';
 import { INVALID_CREDENTIALS_MESSAGE, NotAuthenticated } from '../errors';
-import { checkCredentials, lockUser } from './accounts';
-import { daysFrom, type IssuedToken, issueToken } from './api-tokens';
-import { MAX_TOKEN_NAME_LENGTH } from './bearer-tokens';
+import { checkCredentials, lockUser } from './users';
+import { daysFrom, type IssuedToken, issueToken } from '../tokens/api-tokens';
+import { MAX_TOKEN_NAME_LENGTH } from '../tokens/bearer-tokens';
 
 export interface LoginRequest {
   username: string;

@@ -1,4 +1,4 @@
-import { BcryptPool } from '../../src/auth/bcrypt-pool';
+import { BcryptPool } from '../../src/accounts/bcrypt-pool';
 import { ApiToken } from '../../src/entities/api-token.entity';
 import { User } from '../../src/entities/user.entity';
 import { INVALID_CREDENTIALS_MESSAGE } from '../../src/errors';

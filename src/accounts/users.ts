@@ -2,7 +2,7 @@ import { UniqueConstraintViolationException, type EntityManager } from '@mikro-o
 import type { Clock } from '../clock';
 import { User } from '../entities/user.entity';
 import { INVALID_CREDENTIALS_MESSAGE, InvalidInput, NotAuthenticated, NotFound } from '../errors';
-import { revokeUserTokens } from './api-tokens';
+import { revokeUserTokens } from '../tokens/api-tokens';
 import { type PasswordHasher, UNUSABLE_PASSWORD } from './passwords';
 
 export interface NewUser {

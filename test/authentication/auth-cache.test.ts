@@ -1,6 +1,6 @@
 import { Client } from 'pg';
-import type { ActiveToken } from '../../src/auth/api-tokens';
-import { AuthCache, type TokenLookup } from '../../src/auth/auth-cache';
+import type { ActiveToken } from '../../src/tokens/api-tokens';
+import { AuthCache, type TokenLookup } from '../../src/authentication/auth-cache';
 import { TokenKind } from '../../src/entities/api-token.entity';
 import { User } from '../../src/entities/user.entity';
 import { testDatabaseUrl } from '../support/test-database';

@@ -1,4 +1,4 @@
-import { parseAuthorizationHeader } from '../../src/auth/authorization-header';
+import { parseAuthorizationHeader } from '../../src/authentication/authorization-header';
 
 describe('parseAuthorizationHeader', () => {
   it('treats an absent or blank header as anonymous', () => {

@@ -1,5 +1,5 @@
 import { TokenKind } from '../../src/entities/api-token.entity';
-import { digestToken, displayPrefixOf, generateToken, parseTokenKind } from '../../src/auth/secrets';
+import { digestToken, displayPrefixOf, generateToken, parseTokenKind } from '../../src/tokens/token-format';
 
 describe('generateToken', () => {
   it('makes a prefixed login token of 30 random and 6 checksum base62 characters', () => {

@@ -6,12 +6,7 @@
  */
 import { AuthenticationFailed, INVALID_TOKEN_MESSAGE } from '../errors';
 import { parseAuthorizationHeader } from './authorization-header';
-import {
-  type AuthRequest,
-  type AuthScheme,
-  type Authentication,
-  CredentialsRejected,
-} from './schemes/auth-scheme';
+import { type AuthRequest, type AuthScheme, type Authentication, CredentialsRejected } from './auth-scheme';
 
 export const REALM = 'tokengate';
 

@@ -1,7 +1,7 @@
 import type { Context } from '../context';
 import type { User } from '../entities/user.entity';
 import { NotAuthenticated, PermissionDenied } from '../errors';
-import type { AuthInfo } from './schemes/auth-scheme';
+import type { AuthInfo } from '../authentication/auth-scheme';
 
 export function requireUser(context: Context): User {
   if (!context.user) throw new NotAuthenticated();

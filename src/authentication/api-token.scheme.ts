@@ -4,12 +4,12 @@
  * expired, not revoked) and belong to an active user. Every refusal carries the same message, except a token of
  * another kind, whose kind the prefix already shows: that answer names the keyword to use instead.
  */
-import { TokenKind } from '../../entities/api-token.entity';
-import { isTouchDue, loadActiveToken, touchToken } from '../api-tokens';
-import type { AuthCache } from '../auth-cache';
-import { digestToken, parseTokenKind } from '../secrets';
+import { TokenKind } from '../entities/api-token.entity';
+import { isTouchDue, loadActiveToken, touchToken } from '../tokens/api-tokens';
+import type { AuthCache } from './auth-cache';
+import { digestToken, parseTokenKind } from '../tokens/token-format';
 import { type AuthRequest, type AuthScheme, type Authentication, CredentialsRejected } from './auth-scheme';
-import type { AuthSchemeName } from '../../config';
+import type { AuthSchemeName } from '../config';
 
 export const KEYWORD_OF_KIND: Record<TokenKind, string> = {
   [TokenKind.LOGIN]: 'Token',

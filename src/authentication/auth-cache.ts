@@ -10,7 +10,7 @@
  */
 import { Client } from 'pg';
 import type { User } from '../entities/user.entity';
-import type { ActiveToken } from './api-tokens';
+import type { ActiveToken } from '../tokens/api-tokens';
 
 export const AUTH_CHANNEL = 'tokengate_auth';
 const HEARTBEAT_MS = 5000;

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { AuthSchemeName } from '../../config';
-import type { User } from '../../entities/user.entity';
-import { INVALID_TOKEN_MESSAGE } from '../../errors';
-import type { ActiveToken } from '../api-tokens';
+import type { AuthSchemeName } from '../config';
+import type { User } from '../entities/user.entity';
+import { INVALID_TOKEN_MESSAGE } from '../errors';
+import type { ActiveToken } from '../tokens/api-tokens';
 
 /** Who made the request and with what credential. */
 export interface Authentication {

@@ -7,7 +7,7 @@ import type { Config } from '../config';
 import { TokenKind } from '../entities/api-token.entity';
 import type { User } from '../entities/user.entity';
 import { INVALID_TOKEN_MESSAGE, InvalidInput, NotAuthenticated } from '../errors';
-import { lockUser } from './accounts';
+import { lockUser } from '../accounts/users';
 import { daysFrom, type IssuedToken, issueToken } from './api-tokens';
 
 export const MAX_TOKEN_NAME_LENGTH = 100;

@@ -1,4 +1,4 @@
-import { PasswordHasher } from '../../src/auth/passwords';
+import { PasswordHasher } from '../../src/accounts/passwords';
 
 describe('PasswordHasher', () => {
   const hasher = new PasswordHasher(10, 2);

@@ -6,8 +6,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApiToken, TokenKind } from '../entities/api-token.entity';
 import { User } from '../entities/user.entity';
-import type { TokenLookup } from './auth-cache';
-import { generateToken } from './secrets';
+import type { TokenLookup } from '../authentication/auth-cache';
+import { generateToken } from './token-format';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** `lastUsedAt` is a hint for humans; writing it on every request would turn each read into a write. */
