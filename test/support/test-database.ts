@@ -2,7 +2,8 @@ import path from 'node:path';
 
 /** Where the tests' own embedded PostgreSQL keeps its data: apart from the development database. */
 export const TEST_DATA_DIR = path.resolve(__dirname, '../../.data/test');
-export const TEST_POSTGRES_PORT = 54339;
+/** TEST_POSTGRES_PORT lets two checkouts run their suites side by side. */
+export const TEST_POSTGRES_PORT = Number(process.env.TEST_POSTGRES_PORT ?? 54339);
 export const TEST_DATABASE_ENV = 'TOKENGATE_TEST_DATABASE_URL';
 
 export function testDatabaseUrl(): string {
