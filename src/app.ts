@@ -12,11 +12,12 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import type { GraphQLFormattedError } from 'graphql';
-import { type Context, createContext, type Services } from './context';
+import { type Context, createContext } from './context';
 import { ErrorCode } from './errors';
 import { passwordFieldLimitRule } from './graphql/password-field-limit.rule';
 import { describeError } from './logging';
 import { buildGraphQLSchema } from './schema';
+import type { Services } from './services';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -58,7 +59,7 @@ export async function buildApp(orm: MikroORM, services: Services): Promise<Fasti
     stopOnTerminationSignals: false,
     logger: app.log,
     formatError: (formatted, error) => formatError(formatted, error, app.log),
-    plugins: [landingPagePlugin(config.landingPage), clearAuthCacheAfterAuthChanges(services)],
+    plugins: [landingPagePlugin(config.landingPage)],
   });
   await apollo.start();
   await services.authCache.listen(orm.config.get('clientUrl'), (error) =>
@@ -109,21 +110,6 @@ function drainOnClose(app: FastifyInstance, graceMs = 10_000) {
     app.server.once('close', () => clearInterval(timer));
     done();
   });
-}
-
-/**
- * A resolver that revoked a token, deactivated a user or changed a password marks its context. The database
- * triggers tell every process soon after; clearing here, before the answer leaves, makes the change hold for the
- * very next request. Only marked requests clear, so no request can empty the cache at will.
- */
-function clearAuthCacheAfterAuthChanges(services: Services): ApolloServerPlugin<Context> {
-  const hooks = {
-    willSendResponse({ contextValue }: { contextValue: Context }) {
-      if (contextValue.authChanged) services.authCache.clear();
-      return Promise.resolve();
-    },
-  };
-  return { requestDidStart: () => Promise.resolve(hooks) };
 }
 
 function landingPagePlugin(enabled: boolean): ApolloServerPlugin<Context> {

@@ -33,7 +33,10 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
 }
 
-/** Authorization schemes this server implements, in the order they are tried by default. */
+/**
+ * Authorization schemes this server implements. A request's keyword selects its scheme (none is tried after
+ * another); the order of AUTH_SCHEMES is the order of the challenges in WWW-Authenticate.
+ */
 export const AUTH_SCHEME_NAMES = ['token', 'bearer'] as const;
 export type AuthSchemeName = (typeof AUTH_SCHEME_NAMES)[number];
 

@@ -1,13 +1,10 @@
 import 'reflect-metadata';
 import { buildApp, GRAPHQL_PATH } from './app';
 import { ConfigError, loadConfig } from './config';
-import { DatabaseUnavailable, openDatabase } from './database/database';
-import { EmbeddedPostgresError } from './database/embedded-postgres';
+import { openDatabase } from './database/database';
 import { migrate } from './database/orm';
+import { explainFailure } from './expected-errors';
 import { createServices } from './services';
-
-/** Start-up problems a user can fix; they are reported as their one-sentence message. */
-const EXPECTED_ERRORS = [ConfigError, DatabaseUnavailable, EmbeddedPostgresError];
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -49,7 +46,7 @@ async function main(): Promise<void> {
     shutdown().then(
       () => process.exit(0),
       (error: unknown) => {
-        console.error(`[tokengate] Shutdown failed: ${(error as Error).message}`);
+        console.error(`[tokengate] ${explainFailure('Shutdown', error)}`);
         process.exit(1);
       },
     );
@@ -59,7 +56,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const expected = EXPECTED_ERRORS.some((type) => error instanceof type);
-  console.error(`[tokengate] ${expected ? (error as Error).message : `Start-up failed: ${String(error)}`}`);
+  console.error(`[tokengate] ${explainFailure('Start-up', error)}`);
   process.exit(1);
 });

@@ -1,15 +1,25 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { pino } from 'pino';
-import { AuthCache } from './authentication/auth-cache';
-import { Authenticator } from './authentication/authenticator';
+import { type AuditLog, auditLogTo } from './audit-log';
 import { PasswordHasher } from './accounts/passwords';
+import { ApiTokenScheme } from './authentication/api-token.scheme';
+import { AuthCache } from './authentication/auth-cache';
 import type { AuthScheme } from './authentication/auth-scheme';
-import { BearerScheme } from './auth/schemes/bearer.scheme';
-import { TokenScheme } from './auth/schemes/token.scheme';
+import { Authenticator } from './authentication/authenticator';
 import { type Clock, systemClock } from './clock';
 import type { AuthSchemeName, Config } from './config';
-import type { Services } from './context';
 import { describeError } from './logging';
+
+/** What the server and the CLI share, made once per process from the config. */
+export interface Services {
+  config: Config;
+  clock: Clock;
+  passwords: PasswordHasher;
+  authenticator: Authenticator;
+  authCache: AuthCache;
+  log: FastifyBaseLogger;
+  audit: AuditLog;
+}
 
 export function createServices(
   config: Config,
@@ -25,12 +35,13 @@ export function createServices(
     timeoutMs: config.databaseTimeoutMs,
   });
   const schemes: Record<AuthSchemeName, () => AuthScheme> = {
-    token: () => new TokenScheme(authCache, onBackgroundError),
-    bearer: () => new BearerScheme(authCache, onBackgroundError),
+    token: () => new ApiTokenScheme('token', authCache, onBackgroundError),
+    bearer: () => new ApiTokenScheme('bearer', authCache, onBackgroundError),
   };
   return {
     config,
     log,
+    audit: auditLogTo(log),
     authCache,
     clock: options.clock ?? systemClock,
     passwords: new PasswordHasher(config.bcryptCost, config.passwordHashWorkers),
@@ -38,6 +49,10 @@ export function createServices(
   };
 }
 
-export function createLogger(config: Pick<Config, 'logLevel'>): FastifyBaseLogger {
-  return pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] });
+/** The JSON log, to standard output (the server) or standard error (the CLI, whose output is its answer). */
+export function createLogger(config: Pick<Config, 'logLevel'>, destination: 1 | 2 = 1): FastifyBaseLogger {
+  return pino(
+    { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    pino.destination({ dest: destination, sync: true }),
+  );
 }

@@ -1,11 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Services } from '../context';
+import { COLUMN_LIMITS } from '../entities/column-limits';
 import { TokenKind } from '../entities/api-token.entity';
-import { User } from '../entities/user.entity';
 import { INVALID_CREDENTIALS_MESSAGE, NotAuthenticated } from '../errors';
-import { checkCredentials, lockUser } from './users';
+import type { Services } from '../services';
 import { daysFrom, type IssuedToken, issueToken } from '../tokens/api-tokens';
-import { MAX_TOKEN_NAME_LENGTH } from '../tokens/bearer-tokens';
+import type { PasswordHasher } from './passwords';
+import { USERNAME_PATTERN } from './users';
+import { withLockedUser } from './user-lock';
 
 export interface LoginRequest {
   username: string;
@@ -14,44 +15,80 @@ export interface LoginRequest {
   clientName: string | null;
 }
 
-/**
- * Checks the password and issues a new login token (one per client, as knox does). bcrypt runs before any lock
- * is taken; the token is then issued under the user's row lock only if the password checked is still the
- * stored one and the user is still active, so a concurrent password change or deactivation wins.
- */
-/** A login token's name: the client's user agent, cut to the column's 100 characters (not UTF-16 units). */
-function labelOf(clientName: string | null): string {
-  const label = [...(clientName ?? '').replace(/\p{Cc}/gu, ' ').trim()]
-    .slice(0, MAX_TOKEN_NAME_LENGTH)
-    .join('');
-  return label || 'login';
+interface VerifiedCredentials {
+  userId: number;
+  /** The hash the password was checked against: the issuing transaction must find it unchanged. */
+  verifiedHash: string;
+  /** A hash at the configured cost, when the stored one has another cost. */
+  rehash: string | null;
 }
 
+/**
+ * Checks the password and issues a new login token (one per client, as knox does). bcrypt runs before any lock
+ * is taken; the token is then issued under the user's row lock only if the password checked is still the stored
+ * one and the user is still active, so a concurrent password change or deactivation wins. The user row is
+ * written once (last login, and the rehash if any), and the token cache is left alone: a new token was never in it.
+ */
 export async function logIn(
   em: EntityManager,
-  services: Pick<Services, 'passwords' | 'clock' | 'config'>,
+  services: Pick<Services, 'passwords' | 'clock' | 'config' | 'authCache' | 'audit'>,
   request: LoginRequest,
 ): Promise<IssuedToken> {
   const verified = await checkCredentials(em, services.passwords, request.username, request.password);
   if (!verified) throw new NotAuthenticated(INVALID_CREDENTIALS_MESSAGE);
-  const { user } = verified;
-  const now = services.clock.now();
-  return em.transactional(async (tx) => {
-    if (!(await lockUser(tx, user.id, verified.verifiedHash))) {
+  return withLockedUser(em, services, verified.userId, async (locked) => {
+    if (!locked.user.isActive || locked.passwordHash !== verified.verifiedHash) {
       throw new NotAuthenticated(INVALID_CREDENTIALS_MESSAGE);
     }
-    await tx.nativeUpdate(
-      User,
-      { id: user.id },
-      { lastLogin: now, ...(verified.rehash ? { passwordHash: verified.rehash } : {}) },
+    const { now } = locked;
+    await locked.tx.execute(
+      'update users set last_login = ?, password = coalesce(?, password) where id = ?',
+      [now, verified.rehash, locked.user.id],
     );
-    user.lastLogin = now;
-    if (verified.rehash) user.passwordHash = verified.rehash;
-    return issueToken(tx, user, {
+    const issued = await issueToken(locked, {
       kind: TokenKind.LOGIN,
       name: labelOf(request.clientName),
-      now,
       expiresAt: daysFrom(now, services.config.loginTokenLifetimeDays),
+      createdBy: null,
     });
+    locked.audit({
+      event: 'login',
+      userId: locked.user.id,
+      byUserId: locked.user.id,
+      tokenId: issued.token.id,
+      message: `${locked.user.username} logged in; login token ${issued.token.prefix}`,
+    });
+    return { ...issued, owner: { ...locked.user, lastLogin: now } };
   });
+}
+
+/**
+ * The user whose username and password match, or null. Unknown user, wrong password, inactive user, unusable
+ * hash and a username that cannot exist all cost one bcrypt check and give the same null.
+ */
+async function checkCredentials(
+  em: EntityManager,
+  hasher: PasswordHasher,
+  username: string,
+  password: string,
+): Promise<VerifiedCredentials | null> {
+  // A username that fails validation (a NUL byte, say) is never sent to the database, which would reject it.
+  const [user] = USERNAME_PATTERN.test(username)
+    ? await em.execute<{ id: number; password: string; is_active: boolean }[]>(
+        'select id, password, is_active from users where username = ?',
+        [username],
+      )
+    : [];
+  const check = await hasher.verify(password, user?.password ?? null);
+  if (!user || !check.valid || !user.is_active) return null;
+  const rehash = check.needsRehash ? await hasher.hash(password) : null;
+  return { userId: Number(user.id), verifiedHash: user.password, rehash };
+}
+
+/** A login token's name: the client's user agent, cut to the column's length in characters (not UTF-16 units). */
+function labelOf(clientName: string | null): string {
+  const label = [...(clientName ?? '').replace(/\p{Cc}/gu, ' ').trim()]
+    .slice(0, COLUMN_LIMITS.tokenName)
+    .join('');
+  return label || 'login';
 }

@@ -1,57 +1,64 @@
 /**
- * The schemes that carry one of our stored API tokens (`Token`, `Bearer`). The credential must be a well-formed
- * token of the scheme's kind, with a valid checksum, before the database is asked; then it must be live (not
- * expired, not revoked) and belong to an active user. Every refusal carries the same message, except a token of
- * another kind, whose kind the prefix already shows: that answer names the keyword to use instead.
+ * The schemes that carry one of our stored API tokens: `Token` (DRF's TokenAuthentication, for the login tokens
+ * that `login` issues) and `Bearer` (the named personal tokens users make for scripts): one class, configured
+ * once per kind. The credential must be a well-formed token of the scheme's kind, with a valid checksum, before
+ * the database is asked; then it must be live (not expired, not revoked) and belong to an active user. Every
+ * refusal carries the same message, except a token of another kind, whose kind the prefix already shows: that
+ * answer names the keyword to use instead.
  */
 import { TokenKind } from '../entities/api-token.entity';
-import { isTouchDue, loadActiveToken, touchToken } from '../tokens/api-tokens';
-import type { AuthCache } from './auth-cache';
 import { digestToken, parseTokenKind } from '../tokens/token-format';
-import { type AuthRequest, type AuthScheme, type Authentication, CredentialsRejected } from './auth-scheme';
-import type { AuthSchemeName } from '../config';
+import type { AuthCache } from './auth-cache';
+import { type AuthRequest, type AuthScheme, CredentialsRejected } from './auth-scheme';
+import type { Authentication } from './principal';
+import { findActiveToken, isTouchDue, touchToken } from './token-lookup';
 
-export const KEYWORD_OF_KIND: Record<TokenKind, string> = {
-  [TokenKind.LOGIN]: 'Token',
-  [TokenKind.BEARER]: 'Bearer',
-};
-const DESCRIPTION_OF_KIND: Record<TokenKind, string> = {
-  [TokenKind.LOGIN]: 'a login token',
-  [TokenKind.BEARER]: 'a personal bearer token',
-};
+export const API_TOKEN_SCHEMES = {
+  token: { kind: TokenKind.LOGIN, keyword: 'Token', description: 'a login token' },
+  bearer: { kind: TokenKind.BEARER, keyword: 'Bearer', description: 'a personal bearer token' },
+} as const;
+export type ApiTokenSchemeName = keyof typeof API_TOKEN_SCHEMES;
 
-export abstract class ApiTokenScheme implements AuthScheme {
-  abstract readonly name: AuthSchemeName;
-  abstract readonly kind: TokenKind;
+export function keywordOfKind(kind: TokenKind): string {
+  return schemeOfKind(kind).keyword;
+}
+
+function schemeOfKind(kind: TokenKind) {
+  return kind === TokenKind.LOGIN ? API_TOKEN_SCHEMES.token : API_TOKEN_SCHEMES.bearer;
+}
+
+export class ApiTokenScheme implements AuthScheme {
+  readonly keyword: string;
+  private readonly kind: TokenKind;
 
   constructor(
+    readonly name: ApiTokenSchemeName,
     private readonly cache: AuthCache,
     private readonly onBackgroundError: (error: unknown) => void,
-  ) {}
-
-  get keyword(): string {
-    return KEYWORD_OF_KIND[this.kind];
+  ) {
+    ({ keyword: this.keyword, kind: this.kind } = API_TOKEN_SCHEMES[name]);
   }
 
   async authenticate(credentials: string, request: AuthRequest): Promise<Authentication> {
     const kind = parseTokenKind(credentials);
     if (kind === null) throw new CredentialsRejected();
     if (kind !== this.kind) {
+      const { description, keyword } = schemeOfKind(kind);
       throw new CredentialsRejected(
-        `This is ${DESCRIPTION_OF_KIND[kind]}; send it as "Authorization: ${KEYWORD_OF_KIND[kind]} <token>".`,
-        KEYWORD_OF_KIND[kind],
+        `This is ${description}; send it as "Authorization: ${keyword} <token>".`,
+        keyword,
       );
     }
     const digest = digestToken(credentials);
     const found =
       this.cache.get(digest, request.now) ??
-      (await this.cache.lookup(digest, request.now, () => loadActiveToken(request.em, digest, request.now)));
+      (await this.cache.lookup(digest, request.now, () => findActiveToken(request.em, digest, request.now)));
     if (!found || found.token.kind !== this.kind) throw new CredentialsRejected();
     if (isTouchDue(found.token, request.now)) {
-      touchToken(request.em, found.token, request.now).catch(this.onBackgroundError);
+      // Noted in the shared entry first, so that requests arriving while the write is under way do not repeat it.
+      found.token = { ...found.token, lastUsedAt: request.now };
+      touchToken(request.em, found.token.id, request.now).catch(this.onBackgroundError);
     }
-    // A copy per request: resolvers may change their User, and the cached one serves other requests.
-    const user = { ...found.user };
-    return { user, auth: { scheme: this.name, token: { ...found.token } } };
+    return { user: found.user, auth: { scheme: this.name, token: found.token } };
   }
 }

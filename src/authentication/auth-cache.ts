@@ -3,23 +3,18 @@
  *
  * It is only as good as its invalidation, so: triggers on `users` and `api_tokens` NOTIFY `tokengate_auth` on
  * every change that can affect authentication (revocation, expiry, deactivation, any user field), and a
- * listener clears the whole cache when one arrives, whichever process or tool made the change. The app also
- * clears it after every mutation it runs itself, before answering, so revocation through this server is
- * effective on the very next request. While the listener is not connected the cache is bypassed, a generation
- * counter keeps a lookup that raced a clear from storing a stale result, and entries expire after a TTL anyway.
+ * listener clears the whole cache when one arrives, whichever process or tool made the change. Every domain
+ * operation that can refuse a credential which worked before (revocation, deactivation, a password change)
+ * also clears it in this process as soon as it commits (src/accounts/user-lock.ts), so such a change through this
+ * server holds for the very next request. Issuing a token needs no clear: it was never cached. While the listener
+ * is not connected the cache is bypassed, a generation counter keeps a lookup that raced a clear from storing a
+ * stale result, and entries expire after a TTL anyway.
  */
 import { Client } from 'pg';
-import type { User } from '../entities/user.entity';
-import type { ActiveToken } from '../tokens/api-tokens';
+import type { TokenLookup } from './token-lookup';
 
 export const AUTH_CHANNEL = 'tokengate_auth';
 const HEARTBEAT_MS = 5000;
-
-export interface TokenLookup {
-  /** Shared by every request the entry serves: copy it before use. */
-  user: User;
-  token: ActiveToken;
-}
 
 interface Entry {
   lookup: TokenLookup;

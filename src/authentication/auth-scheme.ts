@@ -1,19 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuthSchemeName } from '../config';
-import type { User } from '../entities/user.entity';
 import { INVALID_TOKEN_MESSAGE } from '../errors';
-import type { ActiveToken } from '../tokens/api-tokens';
-
-/** Who made the request and with what credential. */
-export interface Authentication {
-  user: User;
-  auth: AuthInfo;
-}
-
-export interface AuthInfo {
-  scheme: AuthSchemeName;
-  token: ActiveToken;
-}
+import type { Authentication } from './principal';
 
 export interface AuthRequest {
   em: EntityManager;
@@ -33,8 +21,8 @@ export interface AuthScheme {
 
 export class CredentialsRejected extends Error {
   /**
-   * @param keyword the scheme the credential belongs to, when `message` tells the client to use it: shown only
-   * if that scheme is enabled, the generic message otherwise.
+   * `keyword` names the scheme the credential belongs to when the message tells the client to use it: the
+   * message is shown only if that scheme is enabled, the generic one otherwise.
    */
   constructor(
     message = INVALID_TOKEN_MESSAGE,

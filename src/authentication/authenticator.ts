@@ -6,7 +6,8 @@
  */
 import { AuthenticationFailed, INVALID_TOKEN_MESSAGE } from '../errors';
 import { parseAuthorizationHeader } from './authorization-header';
-import { type AuthRequest, type AuthScheme, type Authentication, CredentialsRejected } from './auth-scheme';
+import { type AuthRequest, type AuthScheme, CredentialsRejected } from './auth-scheme';
+import type { Authentication } from './principal';
 
 export const REALM = 'tokengate';
 

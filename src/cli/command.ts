@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config';
-import type { Services } from '../context';
+import type { Services } from '../services';
 
 export interface CliIo {
   out(line: string): void;

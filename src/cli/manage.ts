@@ -1,10 +1,8 @@
 import 'reflect-metadata';
-import { describeError } from '../logging';
-import { ConfigError, loadConfig, readCliPassword } from '../config';
+import { loadConfig, readCliPassword } from '../config';
 import { openDatabase } from '../database/database';
 import { migrate } from '../database/orm';
-import { EmbeddedPostgresError } from '../database/embedded-postgres';
-import { AppError } from '../errors';
+import { explainFailure } from '../expected-errors';
 import { createLogger, createServices } from '../services';
 import { type CliIo, type Command, type CommandContext, CommandError } from './command';
 import { terminalIo } from './terminal-io';
@@ -57,8 +55,8 @@ export async function runManage(argv: string[], io: CliIo): Promise<number> {
       config,
       cliPassword: readCliPassword(),
       withDatabase: async (work) => {
-        // Commands print what they did; the log only carries warnings.
-        const services = createServices(config, { log: createLogger({ ...config, logLevel: 'warn' }) });
+        // Commands print what they did on standard output; the log (warnings and audit events) goes to standard error.
+        const services = createServices(config, { log: createLogger({ ...config, logLevel: 'warn' }, 2) });
         const database = await openDatabase(config, { allowAttach: true, log: (message) => io.err(message) });
         try {
           // Like `npm start`, every command brings the schema up to date first, so a fresh checkout just works.
@@ -80,12 +78,7 @@ export async function runManage(argv: string[], io: CliIo): Promise<number> {
       io.err(error.message);
       return error.exitCode;
     }
-    if (error instanceof AppError || error instanceof ConfigError || error instanceof EmbeddedPostgresError) {
-      io.err(error.message);
-      return 1;
-    }
-    const { type, code } = describeError(error);
-    io.err(`${name} failed unexpectedly (${type}${code === undefined ? '' : ` ${code}`}).`);
+    io.err(explainFailure(name, error));
     return 1;
   }
 }

@@ -1,4 +1,5 @@
 import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { COLUMN_LIMITS } from './column-limits';
 import { User } from './user.entity';
 
 export enum TokenKind {
@@ -24,10 +25,10 @@ export class ApiToken {
   @Enum({ items: () => TokenKind })
   kind!: TokenKind;
 
-  @Property({ type: 'string', length: 100 })
+  @Property({ type: 'string', length: COLUMN_LIMITS.tokenName })
   name!: string;
 
-  @Property({ type: 'string', length: 16 })
+  @Property({ type: 'string', length: COLUMN_LIMITS.tokenPrefix })
   prefix!: string;
 
   @Property({ type: 'string', length: 64, unique: true, hidden: true })

@@ -1,9 +1,9 @@
 import { Args, Ctx, Mutation, Resolver } from 'type-graphql';
-import { revokeToken, rotateToken } from '../tokens/api-tokens';
-import { requireToken } from '../permissions/guards';
 import { logIn } from '../accounts/login';
-import { authStateChanged, type Context } from '../context';
+import type { Context } from '../context';
 import { INVALID_TOKEN_MESSAGE, NotAuthenticated } from '../errors';
+import { requireToken } from '../permissions/guards';
+import { revokeToken, rotateToken } from '../tokens/api-tokens';
 import { LoginArgs } from './types/login.args';
 import { LoginPayload } from './types/login.payload';
 
@@ -17,12 +17,8 @@ export class AuthResolver {
     @Args(() => LoginArgs) { username, password }: LoginArgs,
     @Ctx() context: Context,
   ): Promise<LoginPayload> {
-    const issued = await logIn(context.em, context.services, {
-      username,
-      password,
-      clientName: context.client.userAgent,
-    });
-    return authStateChanged(context, LoginPayload.from(issued));
+    const clientName = context.client.userAgent;
+    return LoginPayload.from(await logIn(context.em, context.services, { username, password, clientName }));
   }
 
   @Mutation(() => LoginPayload, {
@@ -30,21 +26,18 @@ export class AuthResolver {
       'Replaces the token used for this request with a new one of the same kind; the old one stops working at once.',
   })
   async rotateToken(@Ctx() context: Context): Promise<LoginPayload> {
-    const { auth } = requireToken(context);
-    const rotated = await rotateToken(context.em, auth.token.id, {
-      loginLifetimeDays: context.services.config.loginTokenLifetimeDays,
-      now: context.services.clock.now(),
+    const { user, auth } = requireToken(context);
+    const rotated = await rotateToken(context.em, context.services, {
+      userId: user.id,
+      tokenId: auth.token.id,
     });
     if (!rotated) throw new NotAuthenticated(INVALID_TOKEN_MESSAGE);
-    return authStateChanged(context, LoginPayload.from(rotated));
+    return LoginPayload.from(rotated);
   }
 
   @Mutation(() => Boolean, { description: 'Revokes the token used for this request.' })
   async logout(@Ctx() context: Context): Promise<boolean> {
-    const { auth } = requireToken(context);
-    return authStateChanged(
-      context,
-      await revokeToken(context.em, auth.token.id, context.services.clock.now()),
-    );
+    const { user, auth } = requireToken(context);
+    return !!(await revokeToken(context.em, context.services, { tokenId: auth.token.id, actor: user }));
   }
 }

@@ -1,17 +1,18 @@
 import { Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { changeOwnPassword, createUser, findUserById, setUserActive } from '../accounts/users';
-import { requireStaff, requireUser } from '../permissions/guards';
-import { canManageUser } from '../permissions/can-manage-user';
-import { PermissionDenied } from '../errors';
-import { authStateChanged, type Context } from '../context';
-import { User } from '../entities/user.entity';
+import { type Principal, tokenOf } from '../authentication/principal';
+import type { Context } from '../context';
 import { parseId } from '../database/ids';
+import { NotFound, PermissionDenied } from '../errors';
+import { canManageUser } from '../permissions/can-manage-user';
+import { requireStaff, requireUser } from '../permissions/guards';
 import { ChangePasswordArgs, CreateUserArgs, SetUserActiveArgs } from './types/user.args';
+import { UserType } from './types/user.type';
 
 @Resolver()
 export class UserResolver {
-  @Query(() => User, { nullable: true, description: 'The authenticated caller.' })
-  me(@Ctx() context: Context): User {
+  @Query(() => UserType, { nullable: true, description: 'The authenticated caller.' })
+  me(@Ctx() context: Context): Principal {
     return requireUser(context);
   }
 
@@ -23,48 +24,34 @@ export class UserResolver {
     @Ctx() context: Context,
   ): Promise<boolean> {
     const user = requireUser(context);
-    await changeOwnPassword(context.em, context.services.passwords, {
+    const keepTokenId = tokenOf(context.auth)?.id ?? null;
+    await changeOwnPassword(context.em, context.services, {
       user,
       currentPassword,
       newPassword,
-      keepTokenId: context.auth?.token.id ?? null,
-      now: context.services.clock.now(),
+      keepTokenId,
     });
-    return authStateChanged(context, true);
+    return true;
   }
 
-  @Mutation(() => User, { description: 'Staff only: creates a user.' })
-  async createUser(@Args(() => CreateUserArgs) args: CreateUserArgs, @Ctx() context: Context): Promise<User> {
+  @Mutation(() => UserType, { description: 'Staff only: creates a user.' })
+  createUser(@Args(() => CreateUserArgs) args: CreateUserArgs, @Ctx() context: Context): Promise<Principal> {
     const staff = requireStaff(context);
-    const user = await createUser(context.em, context.services.passwords, context.services.clock, args);
-    context.services.log.info(
-      { event: 'user_created', userId: user.id, byUserId: staff.id },
-      `${staff.username} created user ${user.username}`,
-    );
-    return user;
+    return createUser(context.em, context.services, args, staff);
   }
 
-  @Mutation(() => User, {
+  @Mutation(() => UserType, {
     description: "Staff only: activates or deactivates a user; a deactivated user's tokens stop working.",
   })
   async setUserActive(
     @Args(() => SetUserActiveArgs) { id, active }: SetUserActiveArgs,
     @Ctx() context: Context,
-  ): Promise<User> {
+  ): Promise<Principal> {
     const staff = requireStaff(context);
     const target = await findUserById(context.em, parseId(id));
+    if (!target) throw new NotFound('No user has this id.');
     if (!canManageUser(staff, target))
       throw new PermissionDenied("Only a superuser can change a superuser's status.");
-    const user = await setUserActive(context.em, {
-      actor: staff,
-      target,
-      active,
-      now: context.services.clock.now(),
-    });
-    context.services.log.info(
-      { event: 'user_active_set', userId: user.id, active, byUserId: staff.id },
-      `${staff.username} ${active ? 'activated' : 'deactivated'} user ${user.username}`,
-    );
-    return authStateChanged(context, user);
+    return setUserActive(context.em, context.services, { actor: staff, userId: target.id, active });
   }
 }

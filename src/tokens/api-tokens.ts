@@ -1,209 +1,271 @@
 /**
- * Issue, find, rotate and revoke API tokens: the one code path shared by the resolvers and the CLI.
- * State changes are single conditional SQL statements (compare-and-swap on `revoked_at IS NULL`), so concurrent
- * requests with the same token cannot both succeed where only one may.
+ * Issue, list, rotate and revoke API tokens: the one code path shared by the resolvers and the CLI. Every change
+ * runs under the owner's row lock (withLockedUser) and is a conditional statement on the token being live, so
+ * concurrent requests with the same token cannot both succeed where only one may.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { type Principal, principalOf } from '../authentication/principal';
+import { type AuthEffects, type LockedUser, withLockedUser } from '../accounts/user-lock';
+import type { Config } from '../config';
 import { ApiToken, TokenKind } from '../entities/api-token.entity';
 import { User } from '../entities/user.entity';
-import type { TokenLookup } from '../authentication/auth-cache';
+import { InvalidInput } from '../errors';
+import { canManageUser } from '../permissions/can-manage-user';
+import { liveTokenFilter, liveTokenSql } from './live-token';
 import { generateToken } from './token-format';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** `lastUsedAt` is a hint for humans; writing it on every request would turn each read into a write. */
-export const LAST_USED_RESOLUTION_MS = 60 * 1000;
 
-export interface IssueTokenOptions {
+export interface TokenCreator {
+  id: number;
+  username: string;
+}
+
+/** What may be shown of a stored token: never its secret or digest. */
+export interface TokenRecord {
+  id: number;
   kind: TokenKind;
   name: string;
-  now: Date;
+  prefix: string;
+  createdAt: Date;
   expiresAt: Date;
-  createdBy?: User | null;
+  lastUsedAt: Date | null;
+  /** The staff member who issued it for its owner, if anyone did. */
+  createdBy: TokenCreator | null;
 }
 
 export interface IssuedToken {
+  /** The secret: shown once, in the response that created it, and stored nowhere. */
   plaintext: string;
-  token: ApiToken;
-  /**
-   * The users as passed in (`token.user` and `token.createdBy` are references that may be uninitialised). After
-   * a rotation `createdBy` is itself such a reference: only its id is known.
-   */
-  owner: User;
-  createdBy: User | null;
+  token: TokenRecord;
+  owner: Principal;
 }
 
-/** What the context keeps about the token that authenticated a request. */
-export interface ActiveToken {
-  id: number;
-  kind: TokenKind;
-  expiresAt: Date;
-  lastUsedAt: Date | null;
-}
-
-export async function issueToken(
-  em: EntityManager,
-  user: User,
-  options: IssueTokenOptions,
-): Promise<IssuedToken> {
-  const secret = generateToken(options.kind);
-  // References, not the objects: the caller's User may be a detached snapshot from the token cache.
-  const token = em.create(ApiToken, {
-    user: em.getReference(User, user.id),
-    kind: options.kind,
-    name: options.name,
-    prefix: secret.displayPrefix,
-    digest: secret.digest,
-    createdAt: options.now,
-    expiresAt: options.expiresAt,
-    lastUsedAt: null,
-    revokedAt: null,
-    createdBy: options.createdBy ? em.getReference(User, options.createdBy.id) : null,
-  });
-  await em.flush();
-  return { plaintext: secret.plaintext, token, owner: user, createdBy: options.createdBy ?? null };
-}
-
-/** The live token with this digest and its active user's row, in one indexed query; null if there is none. */
-export async function loadActiveToken(
-  em: EntityManager,
-  digest: string,
-  now: Date,
-): Promise<TokenLookup | null> {
-  const rows = await em.execute<Record<string, unknown>[]>(
-    `select t.id as token_id, t.kind as token_kind, t.expires_at as token_expires_at,
-            t.last_used_at as token_last_used_at, u.*
-       from api_tokens t join users u on u.id = t.user_id
-      where t.digest = ? and t.revoked_at is null and t.expires_at > ? and u.is_active`,
-    [digest, now],
-  );
-  const row = rows[0];
-  if (!row) return null;
-  const { token_id, token_kind, token_expires_at, token_last_used_at, ...userRow } = row;
-  return {
-    user: User.fromRow(userRow),
-    token: {
-      id: Number(token_id),
-      kind: token_kind as TokenKind,
-      expiresAt: new Date(token_expires_at as string),
-      lastUsedAt: token_last_used_at === null ? null : new Date(token_last_used_at as string),
-    },
-  };
-}
+export type TokenServices = AuthEffects & { config: Pick<Config, 'loginTokenLifetimeDays'> };
 
 export function daysFrom(now: Date, days: number): Date {
   return new Date(now.getTime() + days * DAY_MS);
 }
 
+/** Stores a new token for the locked user. */
+export async function issueToken(
+  locked: LockedUser,
+  options: { kind: TokenKind; name: string; expiresAt: Date; createdBy: TokenCreator | null },
+): Promise<IssuedToken> {
+  const { tx, user, now } = locked;
+  const secret = generateToken(options.kind);
+  const token = tx.create(ApiToken, {
+    user: tx.getReference(User, user.id),
+    kind: options.kind,
+    name: options.name,
+    prefix: secret.displayPrefix,
+    digest: secret.digest,
+    createdAt: now,
+    expiresAt: options.expiresAt,
+    lastUsedAt: null,
+    revokedAt: null,
+    createdBy: options.createdBy ? tx.getReference(User, options.createdBy.id) : null,
+  });
+  await tx.flush();
+  return {
+    plaintext: secret.plaintext,
+    owner: user,
+    token: { ...recordFields(token), createdBy: options.createdBy },
+  };
+}
+
+interface RevokedToken {
+  id: number;
+  kind: TokenKind;
+  name: string;
+  prefix: string;
+  expiresAt: Date;
+  createdBy: TokenCreator | null;
+}
+
+/** Revokes the locked user's live tokens that match (all by default) and returns them. */
+export async function revokeTokens(
+  locked: LockedUser,
+  which: { tokenId?: number; kind?: TokenKind; exceptTokenId?: number } = {},
+): Promise<RevokedToken[]> {
+  const conditions = ['t.user_id = ?', liveTokenSql('t')];
+  const params: unknown[] = [locked.now, locked.user.id, locked.now];
+  for (const [condition, value] of [
+    ['t.id = ?', which.tokenId],
+    ['t.kind = ?', which.kind],
+    ['t.id <> ?', which.exceptTokenId],
+  ] as const) {
+    if (value === undefined) continue;
+    conditions.push(condition);
+    params.push(value);
+  }
+  const rows = await locked.tx.execute<Record<string, unknown>[]>(
+    `update api_tokens t set revoked_at = ? where ${conditions.join(' and ')}
+     returning t.id, t.kind, t.name, t.prefix, t.expires_at, t.created_by_id,
+               (select username from users c where c.id = t.created_by_id) as created_by_username`,
+    params,
+  );
+  if (rows.length > 0) locked.revokesAccess();
+  return rows.map((row) => ({
+    id: Number(row.id),
+    kind: row.kind as TokenKind,
+    name: row.name as string,
+    prefix: row.prefix as string,
+    expiresAt: new Date(row.expires_at as string),
+    createdBy:
+      row.created_by_id === null
+        ? null
+        : { id: Number(row.created_by_id), username: row.created_by_username as string },
+  }));
+}
+
 /**
- * Revokes the token and issues its successor (same owner, kind, name and creator) in one transaction. A login
- * token's successor gets a fresh lifetime, as a new login would; a bearer token's keeps the expiry date, so that
- * rotation cannot make a token live forever. Null when the token was no longer live, for instance after a
- * concurrent rotation: exactly one rotation of a token can succeed.
+ * Revokes the token and issues its successor (same owner, kind, name and creator). A login token's successor
+ * gets a fresh lifetime, as a new login would; a bearer token's keeps the expiry date, so that rotation cannot
+ * make a token live forever. Null when the token was no longer live, for instance after a concurrent rotation:
+ * exactly one rotation of a token can succeed.
  */
-export async function rotateToken(
+export function rotateToken(
   em: EntityManager,
-  tokenId: number,
-  options: { loginLifetimeDays: number; now: Date },
+  services: TokenServices,
+  request: { userId: number; tokenId: number },
 ): Promise<IssuedToken | null> {
-  return em.transactional(async (tx) => {
-    // The owner's row first, in the order every token-issuing and revoke-all path locks (see lockUser); the row
-    // read under the lock is also the owner the new token is issued to.
-    const [ownerRow] = await tx.execute<Record<string, unknown>[]>(
-      'select u.* from users u join api_tokens t on t.user_id = u.id where t.id = ? for no key update of u',
-      [tokenId],
-    );
-    if (!ownerRow?.is_active) return null;
-    const revoked = await tx.execute<Record<string, unknown>[]>(
-      `update api_tokens set revoked_at = ? where id = ? and revoked_at is null and expires_at > ?
-       returning kind, name, expires_at, created_by_id`,
-      [options.now, tokenId, options.now],
-    );
-    const old = revoked[0];
+  return withLockedUser(em, services, request.userId, async (locked) => {
+    if (!locked.user.isActive) return null;
+    const [old] = await revokeTokens(locked, { tokenId: request.tokenId });
     if (!old) return null;
-    const kind = old.kind as TokenKind;
-    return issueToken(tx, User.fromRow(ownerRow), {
-      kind,
-      name: old.name as string,
-      now: options.now,
+    const issued = await issueToken(locked, {
+      kind: old.kind,
+      name: old.name,
       expiresAt:
-        kind === TokenKind.LOGIN
-          ? daysFrom(options.now, options.loginLifetimeDays)
-          : new Date(old.expires_at as string | Date),
-      // Only its id is stored; nobody reads a rotated token's creator from the payload.
-      createdBy: old.created_by_id ? tx.getReference(User, old.created_by_id as number) : null,
+        old.kind === TokenKind.LOGIN
+          ? daysFrom(locked.now, services.config.loginTokenLifetimeDays)
+          : old.expiresAt,
+      createdBy: old.createdBy,
     });
+    locked.audit({
+      event: 'token_rotated',
+      userId: locked.user.id,
+      byUserId: locked.user.id,
+      tokenId: issued.token.id,
+      replacedTokenId: old.id,
+      message: `${locked.user.username} rotated token ${old.prefix} into ${issued.token.prefix}`,
+    });
+    return issued;
   });
 }
 
-/** Revokes one live token; false when there was none. */
-export async function revokeToken(em: EntityManager, tokenId: number, now: Date): Promise<boolean> {
-  const revoked = await em.execute<{ id: number }[]>(
-    'update api_tokens set revoked_at = ? where id = ? and revoked_at is null and expires_at > ? returning id',
-    [now, tokenId, now],
-  );
-  return revoked.length > 0;
-}
-
-/** The live token with this id, with its owner; null for an unknown, revoked or expired one. */
-export function findLiveToken(
+/**
+ * Revokes one live token. An actor may revoke only the tokens of users they may manage (see canManageUser); the
+ * CLI passes none. Null when there is no such live token, or it is not the actor's to revoke: the two answers
+ * must not be told apart.
+ */
+export async function revokeToken(
   em: EntityManager,
-  tokenId: number | null,
-  now: Date,
-): Promise<ApiToken | null> {
-  if (tokenId === null) return Promise.resolve(null);
-  return em.findOne(
-    ApiToken,
-    { id: tokenId, revokedAt: null, expiresAt: { $gt: now } },
-    { populate: ['user'] },
-  );
+  services: AuthEffects,
+  request: { tokenId: number | null; actor: Principal | null },
+): Promise<RevokedToken | null> {
+  const found = await findLiveToken(em, request.tokenId, services.clock.now());
+  if (!found || (request.actor && !canManageUser(request.actor, found.owner))) return null;
+  return withLockedUser(em, services, found.owner.id, async (locked) => {
+    const [revoked] = await revokeTokens(locked, { tokenId: found.token.id });
+    if (!revoked) return null;
+    locked.audit({
+      event: 'token_revoked',
+      userId: locked.user.id,
+      byUserId: request.actor?.id ?? null,
+      tokenId: revoked.id,
+      message: `${request.actor?.username ?? 'manage token:revoke'} revoked token ${revoked.prefix} of ${locked.user.username}`,
+    });
+    return revoked;
+  });
 }
 
-/** The user's live tokens of every kind, newest first, with who created them. */
-export function listLiveTokens(em: EntityManager, userId: number, now: Date): Promise<ApiToken[]> {
-  return em.find(
-    ApiToken,
-    { user: userId, revokedAt: null, expiresAt: { $gt: now } },
-    { populate: ['createdBy'], orderBy: { createdAt: 'desc', id: 'desc' } },
-  );
+/** Revokes every live token of the user; returns how many. */
+export function revokeAllTokens(
+  em: EntityManager,
+  services: AuthEffects,
+  request: { userId: number; actor: Principal | null },
+): Promise<number> {
+  return withLockedUser(em, services, request.userId, async (locked) => {
+    const revoked = await revokeTokens(locked);
+    locked.audit({
+      event: 'tokens_revoked',
+      userId: locked.user.id,
+      byUserId: request.actor?.id ?? null,
+      count: revoked.length,
+      message: `${request.actor?.username ?? 'manage'} revoked all ${revoked.length} token(s) of ${locked.user.username}`,
+    });
+    return revoked.length;
+  });
 }
 
 /**
- * Revokes the user's live tokens, of one kind or all, except one to keep; returns how many. Run it in a
- * transaction that holds the user's row lock (lockUser), so that no token being issued concurrently escapes it.
+ * DRF's drf_create_token: a login token issued without a password, from the CLI. With `replaceExisting` the
+ * user's other login tokens are revoked in the same transaction.
  */
-export async function revokeUserTokens(
+export function createLoginToken(
   em: EntityManager,
-  userId: number,
+  services: TokenServices,
+  request: { userId: number; name: string; replaceExisting: boolean },
+): Promise<IssuedToken> {
+  return withLockedUser(em, services, request.userId, async (locked) => {
+    if (!locked.user.isActive) {
+      throw new InvalidInput(`User "${locked.user.username}" is inactive and cannot have tokens.`);
+    }
+    if (request.replaceExisting) await revokeTokens(locked, { kind: TokenKind.LOGIN });
+    const issued = await issueToken(locked, {
+      kind: TokenKind.LOGIN,
+      name: request.name,
+      expiresAt: daysFrom(locked.now, services.config.loginTokenLifetimeDays),
+      createdBy: null,
+    });
+    locked.audit({
+      event: 'login_token_created',
+      userId: locked.user.id,
+      byUserId: null,
+      tokenId: issued.token.id,
+      message: `manage token:create issued login token ${issued.token.prefix} for ${locked.user.username}`,
+    });
+    return issued;
+  });
+}
+
+/** The live token with this id and its owner; null for an unknown, revoked or expired one. */
+export async function findLiveToken(
+  em: EntityManager,
+  tokenId: number | null,
   now: Date,
-  options: { kind?: TokenKind; exceptTokenId?: number } = {},
-): Promise<number> {
-  const conditions = ['user_id = ?', 'revoked_at is null', 'expires_at > ?'];
-  const params: unknown[] = [now, userId, now];
-  if (options.kind) {
-    conditions.push('kind = ?');
-    params.push(options.kind);
-  }
-  if (options.exceptTokenId !== undefined) {
-    conditions.push('id <> ?');
-    params.push(options.exceptTokenId);
-  }
-  const revoked = await em.execute<{ id: number }[]>(
-    `update api_tokens set revoked_at = ? where ${conditions.join(' and ')} returning id`,
-    params,
+): Promise<{ token: TokenRecord; owner: Principal } | null> {
+  if (tokenId === null) return null;
+  const token = await em.findOne(
+    ApiToken,
+    { id: tokenId, ...liveTokenFilter(now) },
+    { populate: ['user', 'createdBy'] },
   );
-  return revoked.length;
+  return token ? { token: toRecord(token), owner: principalOf(token.user) } : null;
 }
 
-/** Records use of the token, at most once per LAST_USED_RESOLUTION_MS even across processes. */
-export async function touchToken(em: EntityManager, token: ActiveToken, now: Date): Promise<void> {
-  // Noted first, so that the requests arriving while this write is under way do not repeat it.
-  token.lastUsedAt = now;
-  await em.execute(
-    'update api_tokens set last_used_at = ? where id = ? and (last_used_at is null or last_used_at <= ?)',
-    [now, token.id, new Date(now.getTime() - LAST_USED_RESOLUTION_MS)],
+/** The user's live tokens of every kind, newest first, with who created them. */
+export async function listLiveTokens(em: EntityManager, userId: number, now: Date): Promise<TokenRecord[]> {
+  const tokens = await em.find(
+    ApiToken,
+    { user: userId, ...liveTokenFilter(now) },
+    { populate: ['createdBy'], orderBy: { createdAt: 'desc', id: 'desc' } },
   );
+  return tokens.map(toRecord);
 }
 
-export function isTouchDue(token: ActiveToken, now: Date): boolean {
-  return token.lastUsedAt === null || now.getTime() - token.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS;
+/** A token loaded with its creator. */
+function toRecord(token: ApiToken): TokenRecord {
+  const creator = token.createdBy;
+  return {
+    ...recordFields(token),
+    createdBy: creator ? { id: creator.id, username: creator.username } : null,
+  };
+}
+
+function recordFields(token: ApiToken): Omit<TokenRecord, 'createdBy'> {
+  const { id, kind, name, prefix, createdAt, expiresAt, lastUsedAt } = token;
+  return { id, kind, name, prefix, createdAt, expiresAt, lastUsedAt };
 }

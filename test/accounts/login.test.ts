@@ -2,6 +2,7 @@ import { BcryptPool } from '../../src/accounts/bcrypt-pool';
 import { ApiToken } from '../../src/entities/api-token.entity';
 import { User } from '../../src/entities/user.entity';
 import { INVALID_CREDENTIALS_MESSAGE } from '../../src/errors';
+import { until } from '../support/until';
 import {
   DAY_MS,
   graphql,
@@ -135,7 +136,8 @@ describe('login', () => {
     const user = await makeUser(server);
     const stronger = await startTestServer({ bcryptCost: 11 });
     try {
-      expect(user.passwordHash).toMatch(/^bcrypt_sha256\$\$2[ab]\$10\$/);
+      const stored = await server.orm.em.fork().findOneOrFail(User, user.id);
+      expect(stored.passwordHash).toMatch(/^bcrypt_sha256\$\$2[ab]\$10\$/);
       const response = await graphql(stronger, LOGIN, {
         variables: { username: user.username, password: TEST_PASSWORD },
       });
@@ -168,8 +170,9 @@ describe('login', () => {
       const user = await makeUser(slow);
       const changedHash = await slow.services.passwords.hash('changed password');
       // The cost-12 check takes ~0.4 s on a worker thread; the password changes in the middle of it.
+      const compare = jest.spyOn(BcryptPool.prototype, 'compare');
       const login = graphql(slow, LOGIN, { variables: { username: user.username, password: TEST_PASSWORD } });
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await until(() => compare.mock.calls.length > 0);
       await slow.orm.em.fork().nativeUpdate(User, { id: user.id }, { passwordHash: changedHash });
       const response = await login;
       expect(response.body.data?.login).toBeNull();

@@ -1,9 +1,10 @@
 import { Client } from 'pg';
-import type { ActiveToken } from '../../src/tokens/api-tokens';
-import { AuthCache, type TokenLookup } from '../../src/authentication/auth-cache';
+import { AuthCache } from '../../src/authentication/auth-cache';
+import { type ActiveToken, principalFromRow } from '../../src/authentication/principal';
+import type { TokenLookup } from '../../src/authentication/token-lookup';
 import { TokenKind } from '../../src/entities/api-token.entity';
-import { User } from '../../src/entities/user.entity';
 import { testDatabaseUrl } from '../support/test-database';
+import { until } from '../support/until';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 const HOUR = 60 * 60 * 1000;
@@ -11,7 +12,7 @@ let channelCounter = 0;
 
 function lookup(id: number, expiresAt = new Date(NOW.getTime() + HOUR)): TokenLookup {
   const token: ActiveToken = { id, kind: TokenKind.LOGIN, expiresAt, lastUsedAt: null };
-  const user = User.fromRow({
+  const user = principalFromRow({
     id,
     username: `u${id}`,
     email: '',
@@ -44,14 +45,6 @@ async function sql(query: string, params: unknown[] = []) {
     return await client.query(query, params);
   } finally {
     await client.end();
-  }
-}
-
-async function until(condition: () => boolean | Promise<boolean>, ms = 3000) {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 

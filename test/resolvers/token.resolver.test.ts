@@ -1,6 +1,6 @@
 import { pino } from 'pino';
-import { lockUser } from '../../src/accounts/users';
-import { revokeUserTokens } from '../../src/tokens/api-tokens';
+import { withLockedUser } from '../../src/accounts/user-lock';
+import { revokeTokens } from '../../src/tokens/api-tokens';
 import { ApiToken, TokenKind } from '../../src/entities/api-token.entity';
 import { INVALID_TOKEN_MESSAGE } from '../../src/errors';
 import {
@@ -16,6 +16,7 @@ import {
   startTestServer,
   type TestServer,
   tokenHeader,
+  untilWaitingForUserLock,
 } from '../support/test-server';
 
 const logLines: Record<string, unknown>[] = [];
@@ -133,11 +134,11 @@ describe('createBearerToken', () => {
   it('mints nothing with a token revoked while the request waited for the user (logoutAll, changePassword)', async () => {
     const { user, login } = await userWithLogin();
     let pending: Promise<GraphQLResponse> | undefined;
-    await server.orm.em.fork().transactional(async (tx) => {
-      await lockUser(tx, user.id); // what a concurrent logoutAll holds while it revokes
+    // What a concurrent logoutAll does: revoke under the user's row lock while the request waits for it.
+    await withLockedUser(server.orm.em.fork(), server.services, user.id, async (locked) => {
       pending = create(login, { name: 'too late' });
-      await new Promise((resolve) => setTimeout(resolve, 300)); // the request passes its token check and waits
-      await revokeUserTokens(tx, user.id, server.clock.now());
+      await untilWaitingForUserLock(server);
+      await revokeTokens(locked);
     });
     expect(errorOf(await pending!)).toEqual({ code: 'UNAUTHENTICATED', message: INVALID_TOKEN_MESSAGE });
     expect(await server.orm.em.fork().count(ApiToken, { user: user.id, kind: TokenKind.BEARER })).toBe(0);

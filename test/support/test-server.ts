@@ -5,9 +5,9 @@ import { buildApp } from '../../src/app';
 import { createUser } from '../../src/accounts/users';
 import type { Clock } from '../../src/clock';
 import { type Config, loadConfig } from '../../src/config';
-import type { Services } from '../../src/context';
+import type { Services } from '../../src/services';
 import { initOrm } from '../../src/database/orm';
-import type { User } from '../../src/entities/user.entity';
+import type { Principal } from '../../src/authentication/principal';
 import { createServices } from '../../src/services';
 import { testDatabaseUrl } from './test-database';
 
@@ -86,8 +86,8 @@ export const TEST_PASSWORD = 'correct horse battery staple';
 export async function makeUser(
   server: TestServer,
   fields: { username?: string; password?: string | null; isStaff?: boolean; isSuperuser?: boolean } = {},
-): Promise<User> {
-  return createUser(server.orm.em.fork(), server.services.passwords, server.clock, {
+): Promise<Principal> {
+  return createUser(server.orm.em.fork(), server.services, {
     username: fields.username ?? uniqueUsername(),
     email: 'someone@example.org',
     password: fields.password === undefined ? TEST_PASSWORD : fields.password,
@@ -188,6 +188,20 @@ export async function refusedWithin(
   for (;;) {
     const response = await graphql(server, '{ me { id } }', { headers });
     if (response.status === 401 || Date.now() > deadline) return response;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Resolves once some request of this database waits for a user's row lock (see withLockedUser). */
+export async function untilWaitingForUserLock(server: TestServer, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const [row] = await server.orm.em.fork().execute<{ waiting: number }[]>(
+      `select count(*)::int as waiting from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock' and query like '%for no key update%'`,
+    );
+    if ((row?.waiting ?? 0) > 0) return;
+    if (Date.now() > deadline) throw new Error('no request waited for a user lock');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

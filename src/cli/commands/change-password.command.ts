@@ -1,5 +1,6 @@
 import { findUserByUsername, resetPassword } from '../../accounts/users';
 import { type Command, CommandError } from '../command';
+import { userNotFound } from './user-not-found';
 import { parseCommandArgs } from '../parse-args';
 import { promptNewPassword } from './create-user.command';
 
@@ -22,8 +23,8 @@ export const changePasswordCommand: Command = {
     const password = noInput ? context.cliPassword! : await promptNewPassword(context);
     const revoked = await context.withDatabase(async (orm, services) => {
       const em = orm.em.fork();
-      const user = await findUserByUsername(em, username);
-      return resetPassword(em, services.passwords, { user, password, now: services.clock.now() });
+      const user = (await findUserByUsername(em, username)) ?? userNotFound(username);
+      return resetPassword(em, services, { userId: user.id, password });
     });
     context.io.out(`Password changed successfully for user "${username}"; ${revoked} token(s) revoked.`);
   },

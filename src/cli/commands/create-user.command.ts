@@ -18,7 +18,7 @@ async function runCreateUser(context: CommandContext, usage: string, superuser: 
   const email = values.email ?? (noInput ? '' : await context.io.prompt('Email address: '));
   const password = noInput ? context.cliPassword : await promptNewPassword(context);
   const user = await context.withDatabase((orm, services) =>
-    createUser(orm.em.fork(), services.passwords, services.clock, {
+    createUser(orm.em.fork(), services, {
       username: username.trim(),
       email: email.trim(),
       password,

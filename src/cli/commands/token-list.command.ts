@@ -1,7 +1,9 @@
 import { findUserByUsername } from '../../accounts/users';
+import { parseId } from '../../database/ids';
 import { listLiveTokens, revokeToken } from '../../tokens/api-tokens';
 import { type Command, CommandError } from '../command';
 import { parseCommandArgs } from '../parse-args';
+import { userNotFound } from './user-not-found';
 
 export const tokenListCommand: Command = {
   name: 'token:list',
@@ -11,7 +13,7 @@ export const tokenListCommand: Command = {
     const { positionals } = parseCommandArgs(context.args, {}, this.usage, 1);
     const rows = await context.withDatabase(async (orm, services) => {
       const em = orm.em.fork();
-      const user = await findUserByUsername(em, positionals[0]!);
+      const user = (await findUserByUsername(em, positionals[0]!)) ?? userNotFound(positionals[0]!);
       const tokens = await listLiveTokens(em, user.id, services.clock.now());
       return tokens.map((token) => [
         String(token.id),
@@ -47,9 +49,10 @@ export const tokenRevokeCommand: Command = {
   async run(context) {
     const { positionals } = parseCommandArgs(context.args, {}, this.usage, 1);
     const id = positionals[0]!;
-    if (!/^\d{1,9}$/.test(id)) throw new CommandError('TOKEN_ID is the number token:list shows.', 2);
+    const tokenId = parseId(id);
+    if (tokenId === null) throw new CommandError('TOKEN_ID is the number token:list shows.', 2);
     const revoked = await context.withDatabase((orm, services) =>
-      revokeToken(orm.em.fork(), Number(id), services.clock.now()),
+      revokeToken(orm.em.fork(), services, { tokenId, actor: null }),
     );
     if (!revoked) throw new CommandError(`No live token has the id ${id}.`);
     context.io.out(`Revoked token ${id}.`);

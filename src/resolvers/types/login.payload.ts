@@ -1,6 +1,7 @@
 import { Field, ObjectType } from 'type-graphql';
+import type { Principal } from '../../authentication/principal';
 import type { IssuedToken } from '../../tokens/api-tokens';
-import { User } from '../../entities/user.entity';
+import { UserType } from './user.type';
 
 @ObjectType({ description: 'A new token. It is shown only here, once: store it now.' })
 export class LoginPayload {
@@ -12,8 +13,8 @@ export class LoginPayload {
   @Field(() => Date)
   expiresAt!: Date;
 
-  @Field(() => User)
-  user!: User;
+  @Field(() => UserType)
+  user!: Principal;
 
   static from(issued: IssuedToken): LoginPayload {
     return Object.assign(new LoginPayload(), {

@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import type { IssuedToken } from '../../tokens/api-tokens';
-import { type ApiToken, TokenKind } from '../../entities/api-token.entity';
+import { TokenKind } from '../../entities/api-token.entity';
+import type { IssuedToken, TokenRecord } from '../../tokens/api-tokens';
 
 registerEnumType(TokenKind, {
   name: 'TokenKind',
@@ -49,20 +49,8 @@ export class TokenInfo {
   @Field(() => Boolean, { description: 'This is the token that authenticated the current request.' })
   isCurrent!: boolean;
 
-  static from(token: ApiToken, currentTokenId: number | null = null, creator = token.createdBy): TokenInfo {
-    return Object.assign(new TokenInfo(), {
-      id: token.id,
-      kind: token.kind,
-      name: token.name,
-      prefix: token.prefix,
-      createdAt: token.createdAt,
-      expiresAt: token.expiresAt,
-      lastUsedAt: token.lastUsedAt,
-      createdBy: creator
-        ? Object.assign(new TokenCreator(), { id: creator.id, username: creator.username })
-        : null,
-      isCurrent: token.id === currentTokenId,
-    });
+  static from(token: TokenRecord, currentTokenId: number | null = null): TokenInfo {
+    return Object.assign(new TokenInfo(), { ...token, isCurrent: token.id === currentTokenId });
   }
 }
 
@@ -77,7 +65,7 @@ export class BearerTokenPayload {
   static from(issued: IssuedToken): BearerTokenPayload {
     return Object.assign(new BearerTokenPayload(), {
       token: issued.plaintext,
-      info: TokenInfo.from(issued.token, null, issued.createdBy),
+      info: TokenInfo.from(issued.token),
     });
   }
 }
