@@ -37,7 +37,7 @@ export interface Config {
  * Authorization schemes this server implements. A request's keyword selects its scheme (none is tried after
  * another); the order of AUTH_SCHEMES is the order of the challenges in WWW-Authenticate.
  */
-export const AUTH_SCHEME_NAMES = ['token', 'bearer'] as const;
+const AUTH_SCHEME_NAMES = ['token', 'bearer'] as const;
 export type AuthSchemeName = (typeof AUTH_SCHEME_NAMES)[number];
 
 export class ConfigError extends Error {}

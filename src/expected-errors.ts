@@ -11,7 +11,7 @@ import { describeError } from './logging';
 
 const EXPECTED_ERRORS = [ConfigError, DatabaseUnavailable, EmbeddedPostgresError, AppError];
 
-export function isExpectedError(error: unknown): error is Error {
+function isExpectedError(error: unknown): error is Error {
   return EXPECTED_ERRORS.some((type) => error instanceof type);
 }
 

@@ -24,8 +24,8 @@ export type AccountServices = Pick<Services, 'passwords' | 'clock' | 'authCache'
 
 export const USERNAME_PATTERN = new RegExp(`^[\\w.@+-]{1,${COLUMN_LIMITS.username}}$`);
 const EMAIL_PATTERN = /^[^\s@\p{Cc}]+@[^\s@\p{Cc}]+\.[^\s@\p{Cc}]+$/u;
-export const MIN_PASSWORD_LENGTH = 8;
-export const MAX_PASSWORD_LENGTH = 1024;
+const MIN_PASSWORD_LENGTH = 8;
+const MAX_PASSWORD_LENGTH = 1024;
 
 /** Creates a user; `actor` is the staff member who asked, or null for the CLI. */
 export async function createUser(
@@ -164,7 +164,7 @@ export function setUserActive(
   });
 }
 
-export function validateNewPassword(password: string) {
+function validateNewPassword(password: string) {
   if (password.length < MIN_PASSWORD_LENGTH) {
     throw new InvalidInput(`The password must be at least ${MIN_PASSWORD_LENGTH} characters long.`);
   }

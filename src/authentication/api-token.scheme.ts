@@ -13,15 +13,11 @@ import { type AuthRequest, type AuthScheme, CredentialsRejected } from './auth-s
 import type { Authentication } from './principal';
 import { findActiveToken, isTouchDue, touchToken } from './token-lookup';
 
-export const API_TOKEN_SCHEMES = {
+const API_TOKEN_SCHEMES = {
   token: { kind: TokenKind.LOGIN, keyword: 'Token', description: 'a login token' },
   bearer: { kind: TokenKind.BEARER, keyword: 'Bearer', description: 'a personal bearer token' },
 } as const;
 export type ApiTokenSchemeName = keyof typeof API_TOKEN_SCHEMES;
-
-export function keywordOfKind(kind: TokenKind): string {
-  return schemeOfKind(kind).keyword;
-}
 
 function schemeOfKind(kind: TokenKind) {
   return kind === TokenKind.LOGIN ? API_TOKEN_SCHEMES.token : API_TOKEN_SCHEMES.bearer;

@@ -9,7 +9,7 @@ import { parseAuthorizationHeader } from './authorization-header';
 import { type AuthRequest, type AuthScheme, CredentialsRejected } from './auth-scheme';
 import type { Authentication } from './principal';
 
-export const REALM = 'tokengate';
+const REALM = 'tokengate';
 
 export class Authenticator {
   constructor(private readonly schemes: readonly AuthScheme[]) {}

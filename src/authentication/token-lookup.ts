@@ -4,7 +4,7 @@ import { liveTokenSql } from '../tokens/live-token';
 import { type ActiveToken, type Principal, principalFromRow } from './principal';
 
 /** `lastUsedAt` is a hint for humans; writing it on every request would turn each read into a write. */
-export const LAST_USED_RESOLUTION_MS = 60 * 1000;
+const LAST_USED_RESOLUTION_MS = 60 * 1000;
 
 export interface TokenLookup {
   user: Principal;

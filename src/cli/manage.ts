@@ -36,7 +36,7 @@ function help(): string {
 }
 
 /** Runs one command and returns the process exit status. */
-export async function runManage(argv: string[], io: CliIo): Promise<number> {
+async function runManage(argv: string[], io: CliIo): Promise<number> {
   const [name, ...args] = argv;
   if (!name || name === 'help' || name === '--help') {
     io.out(help());

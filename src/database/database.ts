@@ -3,7 +3,7 @@ import type { Config } from '../config';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { initOrm } from './orm';
 
-export const EMBEDDED_DATABASE_NAME = 'tokengate';
+const EMBEDDED_DATABASE_NAME = 'tokengate';
 
 export class DatabaseUnavailable extends Error {}
 

@@ -2,8 +2,6 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import ormConfig from '../../mikro-orm.config';
 import type { Config } from '../config';
 
-export type Orm = MikroORM;
-
 export async function initOrm(url: string, config: Pick<Config, 'databasePoolSize' | 'databaseTimeoutMs'>) {
   return MikroORM.init({
     ...ormConfig,
@@ -22,7 +20,7 @@ export async function initOrm(url: string, config: Pick<Config, 'databasePoolSiz
 }
 
 /** Applies pending migrations; returns the names of those it applied. */
-export async function migrate(orm: Orm): Promise<string[]> {
+export async function migrate(orm: MikroORM): Promise<string[]> {
   const applied = await orm.getMigrator().up();
   return applied.map((migration) => migration.name);
 }

@@ -5,7 +5,7 @@
  */
 import { GraphQLError, type ValidationContext, type ASTVisitor } from 'graphql';
 
-export const PASSWORD_FIELDS = new Set(['login', 'changePassword', 'createUser']);
+const PASSWORD_FIELDS = new Set(['login', 'changePassword', 'createUser']);
 
 export function passwordFieldLimitRule(context: ValidationContext): ASTVisitor {
   let seen = 0;

@@ -232,7 +232,7 @@ export function createLoginToken(
 }
 
 /** The live token with this id and its owner; null for an unknown, revoked or expired one. */
-export async function findLiveToken(
+async function findLiveToken(
   em: EntityManager,
   tokenId: number | null,
   now: Date,

@@ -94,7 +94,7 @@ function chooseExpiry(limits: BearerLimits, request: NewBearerToken, now: Date):
   );
 }
 
-export function validateTokenName(raw: string): string {
+function validateTokenName(raw: string): string {
   const name = raw.trim();
   // Printable: no control characters, no line or paragraph separators, and no bidirectional overrides, which
   // could make a name read differently in a listing. Length counts characters, not UTF-16 units.

@@ -2,11 +2,13 @@ import { BcryptPool } from '../../src/accounts/bcrypt-pool';
 import { ApiToken } from '../../src/entities/api-token.entity';
 import { User } from '../../src/entities/user.entity';
 import { INVALID_CREDENTIALS_MESSAGE } from '../../src/errors';
+import { digestToken } from '../../src/tokens/token-format';
 import { until } from '../support/until';
 import {
   DAY_MS,
   graphql,
   LOGIN,
+  logInAs,
   makeUser,
   startTestServer,
   TEST_PASSWORD,
@@ -214,3 +216,49 @@ describe('login', () => {
     expect(rows.map((row) => row.name)).toEqual(['research-script/1.0']);
   });
 });
+
+describe('the writes of a login', () => {
+  it('writes the user row once, and keeps the token cache warm for everyone else', async () => {
+    const bystander = await makeUser(server);
+    const bystanderToken = await logInAs(server, bystander.username);
+    await graphql(server, '{ me { id } }', { headers: { authorization: `Token ${bystanderToken}` } });
+    const isCached = () =>
+      server.services.authCache.get(digestToken(bystanderToken), server.clock.now()) !== undefined;
+    expect(isCached()).toBe(true);
+
+    const user = await makeUser(server);
+    const writes = await countUserRowWrites(user.id, () => logInAs(server, user.username));
+    expect(writes).toBe(1);
+    expect(isCached()).toBe(true);
+  });
+
+  it('writes the user row once when it also rehashes the password', async () => {
+    const user = await makeUser(server);
+    const stronger = await startTestServer({ bcryptCost: 11 });
+    try {
+      expect(await countUserRowWrites(user.id, () => logInAs(stronger, user.username))).toBe(1);
+    } finally {
+      await stronger.close();
+    }
+  });
+});
+
+/** How many times `action` updated the user's row, counted by a trigger on the real table. */
+async function countUserRowWrites(userId: number, action: () => Promise<unknown>): Promise<number> {
+  const em = server.orm.em.fork();
+  const table = `user_writes_${userId}`;
+  await em.execute(`create table ${table} (n int)`);
+  await em.execute(`create function ${table}_count() returns trigger language plpgsql as $$
+    begin insert into ${table} values (1); return null; end; $$`);
+  await em.execute(`create trigger ${table} after update on users for each row
+    when (new.id = ${userId}) execute function ${table}_count()`);
+  try {
+    await action();
+    const [row] = await em.execute<{ writes: number }[]>(`select count(*)::int as writes from ${table}`);
+    return row!.writes;
+  } finally {
+    await em.execute(`drop trigger ${table} on users`);
+    await em.execute(`drop function ${table}_count()`);
+    await em.execute(`drop table ${table}`);
+  }
+}

@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { AUTH_CHANNEL } from '../../src/authentication/auth-cache';
 import { ApiToken } from '../../src/entities/api-token.entity';
 import { User } from '../../src/entities/user.entity';
 import { runCli, runCliInTerminal } from '../support/run-cli';
-import { testDatabaseUrl } from '../support/test-database';
+import { SERVER_SCRIPT, testDatabaseUrl } from '../support/test-database';
 import {
   graphql,
   refusedWithin,
@@ -274,5 +275,48 @@ describe('manage', () => {
       code: 1,
       stderr: 'BCRYPT_COST must be a whole number from 10 to 16, got "4".\n',
     });
+  });
+
+  it('answers an unreachable database with the sentence the server gives, without the password', async () => {
+    const unreachable = { DATABASE_URL: 'postgres://someone:sekret@127.0.0.1:1/nowhere' };
+    const result = await runCli(['token:list', 'anyone'], unreachable);
+    const serverStart = spawnSync(process.execPath, [SERVER_SCRIPT], {
+      env: { ...process.env, ...unreachable, PORT: '0' },
+      encoding: 'utf8',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^Could not connect to PostgreSQL at 127\.0\.0\.1:1\/nowhere: .+\n$/);
+    expect(serverStart.stderr).toBe(`[tokengate] ${result.stderr}`);
+    expect(result.stderr).not.toContain('sekret');
+  });
+
+  it('records what it changed in the audit log on standard error, as the API does', async () => {
+    const username = uniqueUsername();
+    await runCli(['createuser', '--username', username, '--no-input'], {
+      ...env,
+      TOKENGATE_PASSWORD: PASSWORD,
+    });
+    const created = await runCli(['token:create', username, '--bearer', '--name', 'ci'], env);
+    const id = (
+      await server.orm.em
+        .fork()
+        .execute<{ id: number }[]>(
+          'select t.id from api_tokens t join users u on u.id = t.user_id where u.username = ?',
+          [username],
+        )
+    )[0]!.id;
+    const revoked = await runCli(['token:revoke', String(id)], env);
+    const events = [created, revoked].flatMap((result) =>
+      result.stderr
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+    );
+    expect(events).toEqual([
+      expect.objectContaining({ audit: true, event: 'bearer_token_created', byUserId: null }),
+      expect.objectContaining({ audit: true, event: 'token_revoked', tokenId: id, byUserId: null }),
+    ]);
+    expect(created.stdout).toMatch(/^Generated token tgb_/);
+    expect(created.stderr).not.toContain(created.stdout.split(' ')[2]!.trim());
   });
 });

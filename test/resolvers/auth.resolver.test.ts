@@ -7,10 +7,12 @@ import {
   type TestServer,
   tokenHeader,
 } from '../support/test-server';
+import { captureLog } from '../support/capture-log';
 
+const { log, lines } = captureLog();
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({}, { log });
 });
 afterAll(() => server.close());
 
@@ -110,5 +112,32 @@ describe('lastUsedAt', () => {
     await graphql(server, ME, { headers: tokenHeader(token) });
     await settle();
     expect(await lastUsedAt(user.id)).toBe(server.clock.now().getTime());
+  });
+});
+
+describe('the audit trail', () => {
+  it('records login, rotation, logout and logout everywhere, with who did it', async () => {
+    const user = await makeUser(server);
+    const first = await logInAs(server, user.username);
+    const rotated = (await graphql(server, ROTATE, { headers: tokenHeader(first) })).body.data
+      ?.rotateToken as {
+      token: string;
+    };
+    await graphql(server, 'mutation { logout }', { headers: tokenHeader(rotated.token) });
+    const second = await logInAs(server, user.username);
+    await graphql(server, 'mutation { logoutAll }', { headers: tokenHeader(second) });
+
+    const events = lines.filter(
+      (line) => line.audit === true && line.userId === user.id && line.event !== 'user_created',
+    );
+    expect(events.map((line) => line.event)).toEqual([
+      'login',
+      'token_rotated',
+      'token_revoked',
+      'login',
+      'tokens_revoked',
+    ]);
+    for (const event of events) expect(event).toMatchObject({ byUserId: user.id, level: 30 });
+    expect(JSON.stringify(events)).not.toContain(first.slice(4, 20));
   });
 });

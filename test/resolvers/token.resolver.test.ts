@@ -1,4 +1,3 @@
-import { pino } from 'pino';
 import { withLockedUser } from '../../src/accounts/user-lock';
 import { revokeTokens } from '../../src/tokens/api-tokens';
 import { ApiToken, TokenKind } from '../../src/entities/api-token.entity';
@@ -18,14 +17,11 @@ import {
   tokenHeader,
   untilWaitingForUserLock,
 } from '../support/test-server';
+import { captureLog } from '../support/capture-log';
 
-const logLines: Record<string, unknown>[] = [];
+const { log, lines: logLines } = captureLog();
 let server: TestServer;
 beforeAll(async () => {
-  const log = pino(
-    { level: 'info' },
-    { write: (line: string) => logLines.push(JSON.parse(line) as Record<string, unknown>) },
-  );
   server = await startTestServer({}, { log });
 });
 afterAll(() => server.close());
