@@ -11,7 +11,8 @@ import { createSuperuserCommand, createUserCommand } from './commands/create-use
 import { checkCommand, makeMigrationsCommand, schemaCommand } from './commands/dev.commands';
 import { migrateCommand } from './commands/migrate.command';
 import { tokenCreateCommand } from './commands/token-create.command';
-import { tokenListCommand, tokenRevokeCommand } from './commands/token-list.command';
+import { tokenListCommand } from './commands/token-list.command';
+import { tokenRevokeCommand } from './commands/token-revoke.command';
 
 const COMMANDS: Command[] = [
   migrateCommand,

@@ -1,7 +1,6 @@
 import { findUserByUsername } from '../../accounts/users';
-import { parseId } from '../../database/ids';
-import { listLiveTokens, revokeToken } from '../../tokens/api-tokens';
-import { type Command, CommandError } from '../command';
+import { listLiveTokens } from '../../tokens/api-tokens';
+import type { Command } from '../command';
 import { parseCommandArgs } from '../parse-args';
 import { userNotFound } from './user-not-found';
 
@@ -39,22 +38,5 @@ export const tokenListCommand: Command = {
           .trimEnd(),
       );
     }
-  },
-};
-
-export const tokenRevokeCommand: Command = {
-  name: 'token:revoke',
-  usage: 'token:revoke TOKEN_ID',
-  summary: 'Revoke a token by the id token:list shows.',
-  async run(context) {
-    const { positionals } = parseCommandArgs(context.args, {}, this.usage, 1);
-    const id = positionals[0]!;
-    const tokenId = parseId(id);
-    if (tokenId === null) throw new CommandError('TOKEN_ID is the number token:list shows.', 2);
-    const revoked = await context.withDatabase((orm, services) =>
-      revokeToken(orm.em.fork(), services, { tokenId, actor: null }),
-    );
-    if (!revoked) throw new CommandError(`No live token has the id ${id}.`);
-    context.io.out(`Revoked token ${id}.`);
   },
 };
