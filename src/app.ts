@@ -15,6 +15,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { type Context, createContext } from './context';
 import { ErrorCode } from './errors';
 import { passwordFieldLimitRule } from './graphql/password-field-limit.rule';
+import { assertEveryFieldProtected, protectSchema } from './permissions/directives';
 import { describeError } from './logging';
 import { buildGraphQLSchema } from './schema';
 import type { Services } from './services';
@@ -44,8 +45,10 @@ export async function buildApp(orm: MikroORM, services: Services): Promise<Fasti
     return reply.status(status).send({ errors: [{ message, extensions: { code: httpErrorCode(status) } }] });
   });
 
+  const schema = protectSchema(await buildGraphQLSchema(), config.defaultPermission);
+  assertEveryFieldProtected(schema);
   const apollo = new ApolloServer<Context>({
-    schema: await buildGraphQLSchema(),
+    schema,
     introspection: config.introspection,
     // Without introspection, "Did you mean ...?" suggestions would leak the schema piece by piece.
     hideSchemaDetailsFromClientErrors: !config.introspection,

@@ -4,6 +4,7 @@
  * these values, never from NODE_ENV or a library default.
  */
 import path from 'node:path';
+import { BUILT_IN_PERMISSION_NAMES, type BuiltInPermissionName } from './permissions/permission';
 
 export type Environment = 'development' | 'production';
 
@@ -29,6 +30,8 @@ export interface Config {
   bodyLimitBytes: number;
   corsOrigins: string[];
   authSchemes: AuthSchemeName[];
+  /** What guards a field that has no permission directive of its own or on its type. */
+  defaultPermission: BuiltInPermissionName;
   logRequests: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
 }
@@ -72,6 +75,7 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimitBytes: readInteger(env, 'BODY_LIMIT_BYTES', 100_000, 1_000, 10_000_000),
     corsOrigins: readList(env, 'CORS_ORIGINS', ['*']),
     authSchemes: readAuthSchemes(env),
+    defaultPermission: readChoice(env, 'DEFAULT_PERMISSION', BUILT_IN_PERMISSION_NAMES, 'isAuthenticated'),
     logRequests: readBoolean(env, 'LOG_REQUESTS', false),
     logLevel: readChoice(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'silent'], 'info'),
   };
@@ -102,7 +106,7 @@ function readBoolean(env: Env, name: string, fallback: boolean): boolean {
 function readChoice<T extends string>(env: Env, name: string, choices: readonly T[], fallback: T): T {
   const raw = env[name]?.trim().toLowerCase();
   if (!raw) return fallback;
-  const choice = choices.find((candidate) => candidate === raw);
+  const choice = choices.find((candidate) => candidate.toLowerCase() === raw);
   if (!choice) throw new ConfigError(`${name} must be one of ${choices.join(', ')}, got "${raw}".`);
   return choice;
 }

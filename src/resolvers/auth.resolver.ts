@@ -2,13 +2,15 @@ import { Args, Ctx, Mutation, Resolver } from 'type-graphql';
 import { logIn } from '../accounts/login';
 import type { Context } from '../context';
 import { INVALID_TOKEN_MESSAGE, NotAuthenticated } from '../errors';
-import { requireToken } from '../permissions/guards';
+import { tokenAuthOf } from '../permissions/caller';
+import { AllowAny, IsAuthenticated } from '../permissions/directives';
 import { revokeToken, rotateToken } from '../tokens/api-tokens';
 import { LoginArgs } from './types/login.args';
 import { LoginPayload } from './types/login.payload';
 
 @Resolver()
 export class AuthResolver {
+  @AllowAny()
   @Mutation(() => LoginPayload, {
     nullable: true,
     description: 'Exchanges a username and password for a new login token. Null, with an error, on failure.',
@@ -21,12 +23,14 @@ export class AuthResolver {
     return LoginPayload.from(await logIn(context.em, context.services, { username, password, clientName }));
   }
 
+  @IsAuthenticated()
   @Mutation(() => LoginPayload, {
+    nullable: true,
     description:
       'Replaces the token used for this request with a new one of the same kind; the old one stops working at once.',
   })
   async rotateToken(@Ctx() context: Context): Promise<LoginPayload> {
-    const { user, auth } = requireToken(context);
+    const { user, auth } = tokenAuthOf(context);
     const rotated = await rotateToken(context.em, context.services, {
       userId: user.id,
       tokenId: auth.token.id,
@@ -35,9 +39,10 @@ export class AuthResolver {
     return LoginPayload.from(rotated);
   }
 
-  @Mutation(() => Boolean, { description: 'Revokes the token used for this request.' })
+  @IsAuthenticated()
+  @Mutation(() => Boolean, { nullable: true, description: 'Revokes the token used for this request.' })
   async logout(@Ctx() context: Context): Promise<boolean> {
-    const { user, auth } = requireToken(context);
+    const { user, auth } = tokenAuthOf(context);
     return !!(await revokeToken(context.em, context.services, { tokenId: auth.token.id, actor: user }));
   }
 }

@@ -5,7 +5,8 @@ import type { Context } from '../context';
 import { parseId } from '../database/ids';
 import { NotFound, PermissionDenied } from '../errors';
 import { canManageUser } from '../permissions/can-manage-user';
-import { requireStaff, requireUser } from '../permissions/guards';
+import { callerOf } from '../permissions/caller';
+import { IsAdmin, IsAuthenticated } from '../permissions/directives';
 import { listLiveTokens, revokeAllTokens, revokeToken } from '../tokens/api-tokens';
 import { createBearerToken } from '../tokens/bearer-tokens';
 import { CreateBearerTokenArgs } from './types/token.args';
@@ -13,7 +14,9 @@ import { BearerTokenPayload, TokenInfo } from './types/token-info.payload';
 
 @Resolver()
 export class TokenResolver {
+  @IsAuthenticated()
   @Mutation(() => BearerTokenPayload, {
+    nullable: true,
     description:
       'Creates a named personal token for scripts (`Authorization: Bearer`). Staff may pass forUserId.',
   })
@@ -21,7 +24,8 @@ export class TokenResolver {
     @Args(() => CreateBearerTokenArgs) { name, expiresInDays, forUserId }: CreateBearerTokenArgs,
     @Ctx() context: Context,
   ): Promise<BearerTokenPayload> {
-    const caller = requireUser(context);
+    const caller = callerOf(context);
+    // Whose token it is depends on an argument: the one rule here that a directive cannot say.
     if (forUserId != null && !caller.isStaff) throw new PermissionDenied();
     const owner = forUserId == null ? caller : await findUserById(context.em, parseId(forUserId));
     if (!owner) throw new NotFound('No user has this id.');
@@ -37,16 +41,21 @@ export class TokenResolver {
     return BearerTokenPayload.from(issued);
   }
 
-  @Query(() => [TokenInfo], { description: "The caller's live login and bearer tokens, newest first." })
+  @IsAuthenticated()
+  @Query(() => [TokenInfo], {
+    nullable: true,
+    description: "The caller's live login and bearer tokens, newest first.",
+  })
   async myTokens(@Ctx() context: Context): Promise<TokenInfo[]> {
-    const caller = requireUser(context);
+    const caller = callerOf(context);
     const tokens = await listLiveTokens(context.em, caller.id, context.services.clock.now());
     return tokens.map((token) => TokenInfo.from(token, tokenOf(context.auth)?.id));
   }
 
-  @Query(() => [TokenInfo], { description: "Staff only: a user's live tokens." })
+  @IsAdmin()
+  @Query(() => [TokenInfo], { nullable: true, description: "Staff only: a user's live tokens." })
   async tokens(@Arg('userId', () => ID) userId: string, @Ctx() context: Context): Promise<TokenInfo[]> {
-    const staff = requireStaff(context);
+    const staff = callerOf(context);
     const user = await findUserById(context.em, parseId(userId));
     if (!user) throw new NotFound('No user has this id.');
     if (!canManageUser(staff, user))
@@ -55,20 +64,26 @@ export class TokenResolver {
     return tokens.map((token) => TokenInfo.from(token, tokenOf(context.auth)?.id));
   }
 
-  @Mutation(() => Boolean, { description: "Revokes one of the caller's tokens (staff: anyone's)." })
+  @IsAuthenticated()
+  @Mutation(() => Boolean, {
+    nullable: true,
+    description: "Revokes one of the caller's tokens (staff: anyone's).",
+  })
   async revokeToken(@Arg('id', () => ID) id: string, @Ctx() context: Context): Promise<boolean> {
-    const actor = requireUser(context);
+    const actor = callerOf(context);
     // Someone else's token is answered exactly like an unknown id, unless the caller may manage its owner.
     if (!(await revokeToken(context.em, context.services, { tokenId: parseId(id), actor })))
       throw new NotFound('No live token of yours has this id.');
     return true;
   }
 
+  @IsAuthenticated()
   @Mutation(() => Int, {
+    nullable: true,
     description: 'Revokes every token of the caller, this one included; returns how many.',
   })
   logoutAll(@Ctx() context: Context): Promise<number> {
-    const actor = requireUser(context);
+    const actor = callerOf(context);
     return revokeAllTokens(context.em, context.services, { userId: actor.id, actor });
   }
 }

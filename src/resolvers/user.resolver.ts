@@ -5,25 +5,29 @@ import type { Context } from '../context';
 import { parseId } from '../database/ids';
 import { NotFound, PermissionDenied } from '../errors';
 import { canManageUser } from '../permissions/can-manage-user';
-import { requireStaff, requireUser } from '../permissions/guards';
+import { callerOf } from '../permissions/caller';
+import { IsAdmin, IsAuthenticated } from '../permissions/directives';
 import { ChangePasswordArgs, CreateUserArgs, SetUserActiveArgs } from './types/user.args';
 import { UserType } from './types/user.type';
 
 @Resolver()
 export class UserResolver {
+  @IsAuthenticated()
   @Query(() => UserType, { nullable: true, description: 'The authenticated caller.' })
   me(@Ctx() context: Context): Principal {
-    return requireUser(context);
+    return callerOf(context);
   }
 
+  @IsAuthenticated()
   @Mutation(() => Boolean, {
+    nullable: true,
     description: "Changes the caller's password and revokes all their other tokens; this one stays valid.",
   })
   async changePassword(
     @Args(() => ChangePasswordArgs) { currentPassword, newPassword }: ChangePasswordArgs,
     @Ctx() context: Context,
   ): Promise<boolean> {
-    const user = requireUser(context);
+    const user = callerOf(context);
     const keepTokenId = tokenOf(context.auth)?.id ?? null;
     await changeOwnPassword(context.em, context.services, {
       user,
@@ -34,20 +38,22 @@ export class UserResolver {
     return true;
   }
 
-  @Mutation(() => UserType, { description: 'Staff only: creates a user.' })
+  @IsAdmin()
+  @Mutation(() => UserType, { nullable: true, description: 'Staff only: creates a user.' })
   createUser(@Args(() => CreateUserArgs) args: CreateUserArgs, @Ctx() context: Context): Promise<Principal> {
-    const staff = requireStaff(context);
-    return createUser(context.em, context.services, args, staff);
+    return createUser(context.em, context.services, args, callerOf(context));
   }
 
+  @IsAdmin()
   @Mutation(() => UserType, {
+    nullable: true,
     description: "Staff only: activates or deactivates a user; a deactivated user's tokens stop working.",
   })
   async setUserActive(
     @Args(() => SetUserActiveArgs) { id, active }: SetUserActiveArgs,
     @Ctx() context: Context,
   ): Promise<Principal> {
-    const staff = requireStaff(context);
+    const staff = callerOf(context);
     const target = await findUserById(context.em, parseId(id));
     if (!target) throw new NotFound('No user has this id.');
     if (!canManageUser(staff, target))

@@ -6,9 +6,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { printSchema } from 'graphql';
 import ormConfig from '../../../mikro-orm.config';
 import { PROJECT_ROOT } from '../../config';
+import { printSchemaWithPermissions } from '../../permissions/directives';
 import { buildGraphQLSchema } from '../../schema';
 import { type Command, CommandError } from '../command';
 import { parseCommandArgs } from '../parse-args';
@@ -17,7 +17,7 @@ const SCHEMA_FILE = path.join(PROJECT_ROOT, 'schema.graphql');
 const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'src/migrations');
 
 async function renderSchema(): Promise<string> {
-  return `${printSchema(await buildGraphQLSchema())}\n`;
+  return `${printSchemaWithPermissions(await buildGraphQLSchema())}\n`;
 }
 
 /** An ORM that knows the entities and the committed snapshot but never connects. */

@@ -1,8 +1,10 @@
 import { Field, ObjectType } from 'type-graphql';
 import type { Principal } from '../../authentication/principal';
 import type { IssuedToken } from '../../tokens/api-tokens';
+import { AllowAny } from '../../permissions/directives';
 import { UserType } from './user.type';
 
+@AllowAny()
 @ObjectType({ description: 'A new token. It is shown only here, once: store it now.' })
 export class LoginPayload {
   @Field(() => String, {

@@ -1,5 +1,6 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { TokenKind } from '../../entities/api-token.entity';
+import { AllowAny } from '../../permissions/directives';
 import type { IssuedToken, TokenRecord } from '../../tokens/api-tokens';
 
 registerEnumType(TokenKind, {
@@ -8,6 +9,7 @@ registerEnumType(TokenKind, {
     'LOGIN tokens come from `login` (send as `Token`); BEARER tokens are named personal tokens (send as `Bearer`).',
 });
 
+@AllowAny()
 @ObjectType({ description: 'The staff member who issued a token for someone else.' })
 export class TokenCreator {
   @Field(() => ID)
@@ -17,6 +19,7 @@ export class TokenCreator {
   username!: string;
 }
 
+@AllowAny()
 @ObjectType({ description: 'What can be shown of a token: never its secret or digest.' })
 export class TokenInfo {
   @Field(() => ID, { description: 'Pass it to `revokeToken`.' })
@@ -54,6 +57,7 @@ export class TokenInfo {
   }
 }
 
+@AllowAny()
 @ObjectType({ description: 'A new bearer token. The token is shown only here, once: store it now.' })
 export class BearerTokenPayload {
   @Field(() => String, { description: 'Send it as `Authorization: Bearer <token>`.' })
