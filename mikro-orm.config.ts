@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Migrator } from '@mikro-orm/migrations';
 import { PROJECT_ROOT } from './src/config';
 import { ApiToken } from './src/entities/api-token.entity';
+import { Track } from './src/entities/track.entity';
 import { User } from './src/entities/user.entity';
 import { migrationsList } from './src/migrations';
 
@@ -11,7 +12,7 @@ import { migrationsList } from './src/migrations';
  * time (embedded PostgreSQL or DATABASE_URL), see src/database/orm.ts.
  */
 export default defineConfig({
-  entities: [User, ApiToken],
+  entities: [User, ApiToken, Track],
   extensions: [Migrator],
   discovery: { requireEntitiesArray: true },
   forceUtcTimezone: true,

@@ -40,8 +40,10 @@ export interface Config {
  * Authorization schemes this server implements. A request's keyword selects its scheme (none is tried after
  * another); the order of AUTH_SCHEMES is the order of the challenges in WWW-Authenticate.
  */
-const AUTH_SCHEME_NAMES = ['token', 'bearer'] as const;
+const AUTH_SCHEME_NAMES = ['token', 'bearer', 'basic'] as const;
 export type AuthSchemeName = (typeof AUTH_SCHEME_NAMES)[number];
+/** Basic is off unless listed: DRF calls it appropriate for testing only. */
+const DEFAULT_AUTH_SCHEMES: AuthSchemeName[] = ['token', 'bearer'];
 
 export class ConfigError extends Error {}
 
@@ -136,7 +138,7 @@ function readDatabaseUrl(env: Env): string | null {
 }
 
 function readAuthSchemes(env: Env): AuthSchemeName[] {
-  const names = readList(env, 'AUTH_SCHEMES', [...AUTH_SCHEME_NAMES]).map((name) => name.toLowerCase());
+  const names = readList(env, 'AUTH_SCHEMES', [...DEFAULT_AUTH_SCHEMES]).map((name) => name.toLowerCase());
   const schemes = names.map((name) => {
     const scheme = AUTH_SCHEME_NAMES.find((candidate) => candidate === name);
     if (!scheme) {

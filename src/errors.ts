@@ -31,8 +31,14 @@ export const INVALID_TOKEN_MESSAGE = 'Invalid or expired token.';
 
 /** A credential was presented and refused: the whole request fails with HTTP 401 and a challenge. */
 export class AuthenticationFailed extends AppError {
+  /** `challenge` is the WWW-Authenticate value; empty when no enabled scheme is offered (Basic alone). */
   constructor(message: string, challenge: string) {
-    super(ErrorCode.Unauthenticated, message, 401, new Map([['www-authenticate', challenge]]));
+    super(
+      ErrorCode.Unauthenticated,
+      message,
+      401,
+      challenge ? new Map([['www-authenticate', challenge]]) : undefined,
+    );
   }
 }
 

@@ -5,6 +5,7 @@ import { PasswordHasher } from './accounts/passwords';
 import { ApiTokenScheme } from './authentication/api-token.scheme';
 import { AuthCache } from './authentication/auth-cache';
 import type { AuthScheme } from './authentication/auth-scheme';
+import { BasicScheme } from './authentication/basic.scheme';
 import { Authenticator } from './authentication/authenticator';
 import { type Clock, systemClock } from './clock';
 import type { AuthSchemeName, Config } from './config';
@@ -34,9 +35,11 @@ export function createServices(
     channel: options.authChannel,
     timeoutMs: config.databaseTimeoutMs,
   });
+  const passwords = new PasswordHasher(config.bcryptCost, config.passwordHashWorkers);
   const schemes: Record<AuthSchemeName, () => AuthScheme> = {
     token: () => new ApiTokenScheme('token', authCache, onBackgroundError),
     bearer: () => new ApiTokenScheme('bearer', authCache, onBackgroundError),
+    basic: () => new BasicScheme(passwords),
   };
   return {
     config,
@@ -44,7 +47,7 @@ export function createServices(
     audit: auditLogTo(log),
     authCache,
     clock: options.clock ?? systemClock,
-    passwords: new PasswordHasher(config.bcryptCost, config.passwordHashWorkers),
+    passwords,
     authenticator: new Authenticator(config.authSchemes.map((name) => schemes[name]())),
   };
 }

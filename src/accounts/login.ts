@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { type Principal, principalFromRow } from '../authentication/principal';
 import { COLUMN_LIMITS } from '../entities/column-limits';
 import { TokenKind } from '../entities/api-token.entity';
 import { INVALID_CREDENTIALS_MESSAGE, NotAuthenticated } from '../errors';
@@ -15,8 +16,8 @@ export interface LoginRequest {
   clientName: string | null;
 }
 
-interface VerifiedCredentials {
-  userId: number;
+export interface VerifiedCredentials {
+  user: Principal;
   /** The hash the password was checked against: the issuing transaction must find it unchanged. */
   verifiedHash: string;
   /** A hash at the configured cost, when the stored one has another cost. */
@@ -36,7 +37,7 @@ export async function logIn(
 ): Promise<IssuedToken> {
   const verified = await checkCredentials(em, services.passwords, request.username, request.password);
   if (!verified) throw new NotAuthenticated(INVALID_CREDENTIALS_MESSAGE);
-  return withLockedUser(em, services, verified.userId, async (locked) => {
+  return withLockedUser(em, services, verified.user.id, async (locked) => {
     if (!locked.user.isActive || locked.passwordHash !== verified.verifiedHash) {
       throw new NotAuthenticated(INVALID_CREDENTIALS_MESSAGE);
     }
@@ -64,9 +65,10 @@ export async function logIn(
 
 /**
  * The user whose username and password match, or null. Unknown user, wrong password, inactive user, unusable
- * hash and a username that cannot exist all cost one bcrypt check and give the same null.
+ * hash and a username that cannot exist all cost one bcrypt check and give the same null. `login` and the Basic
+ * scheme share it.
  */
-async function checkCredentials(
+export async function checkCredentials(
   em: EntityManager,
   hasher: PasswordHasher,
   username: string,
@@ -74,15 +76,13 @@ async function checkCredentials(
 ): Promise<VerifiedCredentials | null> {
   // A username that fails validation (a NUL byte, say) is never sent to the database, which would reject it.
   const [user] = USERNAME_PATTERN.test(username)
-    ? await em.execute<{ id: number; password: string; is_active: boolean }[]>(
-        'select id, password, is_active from users where username = ?',
-        [username],
-      )
+    ? await em.execute<Record<string, unknown>[]>('select * from users where username = ?', [username])
     : [];
-  const check = await hasher.verify(password, user?.password ?? null);
-  if (!user || !check.valid || !user.is_active) return null;
+  const storedHash = typeof user?.password === 'string' ? user.password : null;
+  const check = await hasher.verify(password, storedHash);
+  if (!user || !storedHash || !check.valid || user.is_active !== true) return null;
   const rehash = check.needsRehash ? await hasher.hash(password) : null;
-  return { userId: Number(user.id), verifiedHash: user.password, rehash };
+  return { user: principalFromRow(user), verifiedHash: storedHash, rehash };
 }
 
 /** A login token's name: the client's user agent, cut to the column's length in characters (not UTF-16 units). */

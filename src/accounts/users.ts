@@ -77,6 +77,16 @@ export async function findUserById(em: EntityManager, id: number | null): Promis
   return user && principalOf(user);
 }
 
+/** Users by id, after the given one. */
+export async function listUsers(
+  em: EntityManager,
+  page: { afterId: number | null; limit: number },
+): Promise<Principal[]> {
+  const where = page.afterId === null ? {} : { id: { $gt: page.afterId } };
+  const users = await em.find(User, where, { orderBy: { id: 'asc' }, limit: page.limit });
+  return users.map(principalOf);
+}
+
 /**
  * Sets a user's password as an administrator does (no current password) and revokes all their tokens, as
  * Django's changepassword ends the user's sessions: a reset is often the answer to a leak. Returns how many

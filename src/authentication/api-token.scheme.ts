@@ -25,6 +25,7 @@ function schemeOfKind(kind: TokenKind) {
 
 export class ApiTokenScheme implements AuthScheme {
   readonly keyword: string;
+  readonly advertised = true;
   private readonly kind: TokenKind;
 
   constructor(

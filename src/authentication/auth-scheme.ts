@@ -16,6 +16,8 @@ export interface AuthScheme {
   readonly name: AuthSchemeName;
   /** The keyword as it appears in challenges; requests may use any letter case. */
   readonly keyword: string;
+  /** Listed in WWW-Authenticate challenges. */
+  readonly advertised: boolean;
   authenticate(credentials: string, request: AuthRequest): Promise<Authentication>;
 }
 

@@ -37,6 +37,7 @@ export class Authenticator {
   /** The WWW-Authenticate value: one challenge per enabled scheme, the refused one marked invalid_token. */
   challenge(refused: AuthScheme | null): string {
     return this.schemes
+      .filter((scheme) => scheme.advertised)
       .map((scheme) =>
         scheme === refused
           ? `${scheme.keyword} realm="${REALM}", error="invalid_token"`
@@ -55,6 +56,9 @@ export class Authenticator {
   }
 
   private keywords(): string {
-    return this.schemes.map((scheme) => scheme.keyword).join(' or ');
+    return this.schemes
+      .filter((scheme) => scheme.advertised)
+      .map((scheme) => scheme.keyword)
+      .join(' or ');
   }
 }

@@ -1,8 +1,8 @@
 /**
  * Who made a request, as resolvers see it: plain data read by the token check (often from the cache), never an
  * entity. To change the user, load it through `em`; to point a relation at it, `em.getReference(User, id)`.
- * `auth` says how the caller authenticated, discriminated by scheme: the token-backed schemes carry their token;
- * Basic (no token) and TmpToken (scopes and a recipient) join the union as they arrive.
+ * `auth` says how the caller authenticated, discriminated by scheme: the token-backed schemes carry their token,
+ * Basic carries none; TmpToken (scopes and a recipient) will join the union.
  */
 import type { TokenKind } from '../entities/api-token.entity';
 import type { User } from '../entities/user.entity';
@@ -31,7 +31,12 @@ export interface TokenAuth {
   readonly token: ActiveToken;
 }
 
-export type Auth = TokenAuth;
+/** HTTP Basic: the password itself, checked on every request; no token. */
+export interface BasicAuth {
+  readonly scheme: 'basic';
+}
+
+export type Auth = TokenAuth | BasicAuth;
 
 /** What a scheme returns for an accepted credential. */
 export interface Authentication {

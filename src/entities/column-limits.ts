@@ -4,4 +4,6 @@ export const COLUMN_LIMITS = {
   email: 254,
   tokenName: 100,
   tokenPrefix: 16,
+  trackTitle: 200,
+  trackArtist: 200,
 } as const;

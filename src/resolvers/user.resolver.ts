@@ -1,5 +1,5 @@
 import { Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { changeOwnPassword, createUser, findUserById, setUserActive } from '../accounts/users';
+import { changeOwnPassword, createUser, findUserById, listUsers, setUserActive } from '../accounts/users';
 import { type Principal, tokenOf } from '../authentication/principal';
 import type { Context } from '../context';
 import { parseId } from '../database/ids';
@@ -7,6 +7,8 @@ import { NotFound, PermissionDenied } from '../errors';
 import { canManageUser } from '../permissions/can-manage-user';
 import { callerOf } from '../permissions/caller';
 import { IsAdmin, IsAuthenticated } from '../permissions/directives';
+import { type Connection, parsePage, toConnection } from './pagination';
+import { PageArgs, UserConnection } from './types/connection.types';
 import { ChangePasswordArgs, CreateUserArgs, SetUserActiveArgs } from './types/user.args';
 import { UserType } from './types/user.type';
 
@@ -16,6 +18,14 @@ export class UserResolver {
   @Query(() => UserType, { nullable: true, description: 'The authenticated caller.' })
   me(@Ctx() context: Context): Principal {
     return callerOf(context);
+  }
+
+  @IsAdmin()
+  @Query(() => UserConnection, { nullable: true, description: 'Staff only: every user, by id.' })
+  async users(@Args(() => PageArgs) args: PageArgs, @Ctx() context: Context): Promise<Connection<Principal>> {
+    const page = parsePage('users', args);
+    const users = await listUsers(context.em, { afterId: page.afterId, limit: page.size + 1 });
+    return toConnection('users', page, users);
   }
 
   @IsAuthenticated()

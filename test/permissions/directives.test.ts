@@ -188,6 +188,9 @@ describe("tokengate's own schema", () => {
     'Query.myTokens': 'isAuthenticated',
     'Query.tokens': 'isAdmin',
     'Query.me': 'isAuthenticated',
+    'Query.users': 'isAdmin',
+    'Query.tracks': 'isAuthenticatedOrReadOnly',
+    'Query.track': 'isAuthenticatedOrReadOnly',
     'Mutation.login': 'allowAny',
     'Mutation.rotateToken': 'isAuthenticated',
     'Mutation.logout': 'isAuthenticated',
@@ -197,6 +200,9 @@ describe("tokengate's own schema", () => {
     'Mutation.changePassword': 'isAuthenticated',
     'Mutation.createUser': 'isAdmin',
     'Mutation.setUserActive': 'isAdmin',
+    'Mutation.createTrack': 'isAuthenticatedOrReadOnly',
+    'Mutation.updateTrack': 'isAuthenticatedOrReadOnly & can(isOwnerOrAdmin)',
+    'Mutation.deleteTrack': 'isAuthenticatedOrReadOnly & can(isOwnerOrAdmin)',
   };
 
   it('has an explicit permission on every root field, as listed here', async () => {

@@ -190,3 +190,32 @@ describe('setUserActive', () => {
     expect(await server.orm.em.fork().count(User, { id: [staff.id, superuser.id], isActive: true })).toBe(2);
   });
 });
+
+describe('users', () => {
+  const USERS = `query($after: String) {
+    users(first: 2, after: $after) { edges { node { id username email } } pageInfo { hasNextPage endCursor } }
+  }`;
+  type UserPage = {
+    edges: { node: { id: string; username: string; email: string } }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string };
+  };
+
+  it('lists every user by id for staff, a page at a time, their private fields included', async () => {
+    const staff = await makeUser(server, { isStaff: true });
+    const headers = tokenHeader(await logInAs(server, staff.username));
+    const seen: UserPage['edges'] = [];
+    let after: string | null = null;
+    do {
+      const response = await graphql(server, USERS, { headers, variables: { after } });
+      const page = response.body.data?.users as UserPage;
+      expect(page.edges.length).toBeLessThanOrEqual(2);
+      seen.push(...page.edges);
+      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+    } while (after);
+    const ids = seen.map((edge) => Number(edge.node.id));
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(seen).toContainEqual({
+      node: { id: String(staff.id), username: staff.username, email: staff.email },
+    });
+  });
+});
