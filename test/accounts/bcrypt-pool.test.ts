@@ -12,6 +12,12 @@ function internalsOf(pool: BcryptPool): PoolInternals {
   return pool as unknown as PoolInternals;
 }
 
+function busyWorkerOf(pool: BcryptPool): Worker {
+  const [worker] = internalsOf(pool).busy.keys();
+  if (!worker) throw new Error('no worker is busy');
+  return worker;
+}
+
 /** The promise's outcome, or a rejection saying it was still pending after `ms`. */
 function within<T>(ms: number, promise: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -56,15 +62,51 @@ describe('BcryptPool', () => {
   it('hashes and compares on every worker', async () => {
     await expectAllWorkersServe(pool, 2);
   });
+
+  it('fails the job of a worker that exits mid-job, and replaces the worker', async () => {
+    const job = pool.hash('password', SLOW_COST);
+    const crashed = busyWorkerOf(pool);
+    await crashed.terminate();
+    await expect(within(1000, job)).rejects.toThrow('A password hashing worker crashed.');
+    expect(internalsOf(pool).all.includes(crashed)).toBe(false);
+    await expectAllWorkersServe(pool, 2);
+  });
+
+  it('replaces a worker once when it reports an uncaught error and then exits', async () => {
+    const job = pool.hash('password', SLOW_COST);
+    const crashed = busyWorkerOf(pool);
+    // What Node does when code in a worker throws and nothing catches it: 'error', then the thread stops.
+    crashed.emit('error', new Error('uncaught in the worker'));
+    await crashed.terminate();
+    await expect(within(1000, job)).rejects.toThrow('A password hashing worker crashed.');
+    await expectAllWorkersServe(pool, 2);
+  });
+
+  it('replaces an idle worker that exits', async () => {
+    const [idle] = internalsOf(pool).idle;
+    await idle!.terminate();
+    expect(internalsOf(pool).all.includes(idle!)).toBe(false);
+    await expectAllWorkersServe(pool, 2);
+  });
 });
 
 describe('BcryptPool.close', () => {
   it('rejects the jobs still waiting for a worker', async () => {
     const pool = new BcryptPool(1);
-    const running = pool.hash('first', SLOW_COST);
-    running.catch(() => undefined);
+    pool.hash('first', SLOW_COST).catch(() => undefined);
     const queued = pool.hash('second', FAST_COST);
     await pool.close();
     await expect(within(1000, queued)).rejects.toThrow('The password hasher was closed.');
+  });
+
+  it('stops every worker, a busy one too, and starts no new one', async () => {
+    const pool = new BcryptPool(2);
+    const workers = [...internalsOf(pool).all];
+    pool.hash('first', SLOW_COST).catch(() => undefined);
+    await pool.close();
+    const { all } = internalsOf(pool);
+    expect(all).toHaveLength(workers.length);
+    expect(all.every((worker) => workers.includes(worker))).toBe(true);
+    expect(workers.every((worker) => worker.threadId === -1)).toBe(true);
   });
 });
