@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { freePort, waitForReady } from '../bench/server-process';
 import { runCli } from './support/run-cli';
 import { SERVER_SCRIPT, TEST_DATA_DIR, testDatabaseUrl } from './support/test-database';
 
@@ -40,20 +41,11 @@ interface RunningServer {
   exit: Promise<number | null>;
 }
 
-function startServer(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
+async function startServer(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
   const child = spawn(process.execPath, [SERVER_SCRIPT], { env: { ...process.env, ...env, ...extraEnv } });
-  let output = '';
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const ready = /GraphQL ready at (http:\/\/\S+)\/graphql/.exec(output);
-      if (ready) resolve({ child, url: ready[1]!, output: () => output, exit });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    void exit.then((code) => reject(new Error(`server exited with ${code}: ${output}`)));
-  });
+  const { url, output } = await waitForReady(child);
+  return { child, url, output, exit };
 }
 
 async function runServerToExit(extraEnv: Record<string, string> = {}) {
@@ -78,15 +70,6 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 async function login(url: string, username: string) {
