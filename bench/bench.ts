@@ -8,9 +8,9 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { freePort, waitForReady } from './server-process';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -34,7 +34,7 @@ async function main() {
     env,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const url = await waitForReady(server);
+  const { url } = await waitForReady(server);
   try {
     const username = `bench_${Date.now()}`;
     execFileSync(
@@ -124,27 +124,6 @@ async function logIn(url: string, body: string): Promise<string> {
   const result = (await response.json()) as { data?: { login?: { token: string } } };
   if (!result.data?.login) throw new Error(`login failed: ${JSON.stringify(result)}`);
   return result.data.login.token;
-}
-
-function waitForReady(server: ReturnType<typeof spawn>): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    server.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const ready = /GraphQL ready at (http:\/\/\S+)\/graphql/.exec(output);
-      if (ready) resolve(ready[1]!);
-    });
-    server.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 main().catch((error: unknown) => {

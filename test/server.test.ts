@@ -2,22 +2,26 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { freePort, waitForReady } from '../bench/server-process';
 import { runCli } from './support/run-cli';
 import { SERVER_SCRIPT, TEST_DATA_DIR, testDatabaseUrl } from './support/test-database';
 
 /**
- * `npm start` as a user runs it: the compiled server with no DATABASE_URL, on its own embedded PostgreSQL in a
- * fresh data folder.
+ * `npm start` as a user runs it: the compiled server with no DATABASE_URL, on its own embedded PostgreSQL. The
+ * tests share one data folder, which whichever of them runs first creates; the test that watches a cluster
+ * being created has a fresh folder of its own. Each test makes the users it logs in as.
  */
-let dataDir: string;
 let env: Record<string, string>;
+const dataDirs: string[] = [];
 const PASSWORD = 'a long enough password';
 
-beforeAll(async () => {
+/** Settings for a server on a new, empty data folder and its own PostgreSQL port. */
+async function freshEnv(): Promise<Record<string, string>> {
   await fs.mkdir(TEST_DATA_DIR, { recursive: true });
-  dataDir = await fs.mkdtemp(path.join(TEST_DATA_DIR, 'server-'));
+  const dataDir = await fs.mkdtemp(path.join(TEST_DATA_DIR, 'server-'));
+  dataDirs.push(dataDir);
   await fs.chmod(dataDir, 0o755); // PostgreSQL runs as the postgres user and must reach its folder.
-  env = {
+  return {
     DATA_DIR: dataDir,
     EMBEDDED_POSTGRES_PORT: String(await freePort()),
     HOST: '127.0.0.1',
@@ -25,12 +29,18 @@ beforeAll(async () => {
     BCRYPT_COST: '10',
     DATABASE_URL: '',
   };
+}
+
+beforeAll(async () => {
+  env = await freshEnv();
 });
 
 afterAll(async () => {
-  const pid = await postmasterPid();
-  if (pid) process.kill(pid, 'SIGINT');
-  await fs.rm(dataDir, { recursive: true, force: true });
+  for (const dataDir of dataDirs) {
+    const pid = await postmasterPid(dataDir);
+    if (pid && isAlive(pid)) process.kill(pid, 'SIGINT');
+    await fs.rm(dataDir, { recursive: true, force: true });
+  }
 });
 
 interface RunningServer {
@@ -40,20 +50,11 @@ interface RunningServer {
   exit: Promise<number | null>;
 }
 
-function startServer(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
+async function startServer(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
   const child = spawn(process.execPath, [SERVER_SCRIPT], { env: { ...process.env, ...env, ...extraEnv } });
-  let output = '';
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const ready = /GraphQL ready at (http:\/\/\S+)\/graphql/.exec(output);
-      if (ready) resolve({ child, url: ready[1]!, output: () => output, exit });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    void exit.then((code) => reject(new Error(`server exited with ${code}: ${output}`)));
-  });
+  const { url, output } = await waitForReady(child);
+  return { child, url, output, exit };
 }
 
 async function runServerToExit(extraEnv: Record<string, string> = {}) {
@@ -64,7 +65,7 @@ async function runServerToExit(extraEnv: Record<string, string> = {}) {
   return { code, stderr };
 }
 
-async function postmasterPid(): Promise<number | null> {
+async function postmasterPid(dataDir = env.DATA_DIR!): Promise<number | null> {
   const content = await fs
     .readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')
     .catch(() => null);
@@ -80,13 +81,30 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
+/** Resolves once the server has printed a line matching `pattern`; rejects if it exits first. */
+function printed(server: RunningServer, pattern: RegExp): Promise<void> {
+  return new Promise((resolve, reject) => {
+    // Runs after waitForReady's listener, which has already added the chunk to output().
+    const check = () => {
+      if (!pattern.test(server.output())) return;
+      server.child.stdout!.off('data', check);
+      resolve();
+    };
+    server.child.stdout!.on('data', check);
+    check();
+    void server.exit.then((code) => reject(new Error(`server exited with ${code}: ${server.output()}`)));
   });
+}
+
+/** Makes a user with the CLI, as an operator would, and returns its name. */
+async function createUser(username: string, settings: Record<string, string> = {}): Promise<string> {
+  const result = await runCli(['createuser', '--username', username, '--no-input'], {
+    ...env,
+    ...settings,
+    TOKENGATE_PASSWORD: PASSWORD,
+  });
+  if (result.code !== 0) throw new Error(`createuser ${username} failed: ${result.stderr}`);
+  return username;
 }
 
 async function login(url: string, username: string) {
@@ -103,7 +121,8 @@ async function login(url: string, username: string) {
 
 describe('npm start on the embedded PostgreSQL', () => {
   it('creates the database, migrates, serves GraphQL, health and Sandbox, and the CLI attaches to it', async () => {
-    const server = await startServer();
+    const fresh = await freshEnv();
+    const server = await startServer(fresh);
     try {
       expect(server.output()).toContain('applied migrations Migration');
       const health = await fetch(`${server.url}/healthz`);
@@ -113,7 +132,7 @@ describe('npm start on the embedded PostgreSQL', () => {
       expect(await landing.text()).toContain('embeddable-sandbox');
 
       const created = await runCli(['createsuperuser', '--username', 'admin', '--no-input'], {
-        ...env,
+        ...fresh,
         TOKENGATE_PASSWORD: PASSWORD,
       });
       expect(created).toMatchObject({ code: 0, stdout: 'Superuser "admin" created.\n' });
@@ -125,19 +144,24 @@ describe('npm start on the embedded PostgreSQL', () => {
   });
 
   it('finishes an in-flight request on SIGTERM, stops PostgreSQL and exits 0', async () => {
-    const server = await startServer();
-    const inFlight = login(server.url, 'admin');
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // At cost 12 the login spends about 0.4 s in bcrypt: it is still running when the signal arrives.
+    const slowHashing = { BCRYPT_COST: '12' };
+    const server = await startServer({ ...slowHashing, LOG_REQUESTS: 'true' });
+    const username = await createUser('in_flight', slowHashing);
+    const inFlight = login(server.url, username);
+    await printed(server, /"msg":"incoming request"/);
     server.child.kill('SIGTERM');
     expect((await inFlight).data?.login?.token).toMatch(/^tgl_/);
     expect(await server.exit).toBe(0);
+    expect(server.output()).toMatch(/"incoming request".*SIGTERM received.*"request completed"/s);
     expect(await postmasterPid()).toBeNull();
   });
 
   it('lets the CLI start and stop the embedded database itself when no server runs', async () => {
-    const result = await runCli(['token:create', 'admin'], env);
+    await createUser('cli_only');
+    const result = await runCli(['token:create', 'cli_only'], env);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Generated token tgl_\w+ for user admin\n$/);
+    expect(result.stdout).toMatch(/^Generated token tgl_\w+ for user cli_only\n$/);
     expect(await postmasterPid()).toBeNull();
   });
 
@@ -152,7 +176,8 @@ describe('npm start on the embedded PostgreSQL', () => {
     expect(server.output()).toContain(
       `Stopping a stale embedded PostgreSQL (pid ${orphan}) left running by an earlier run that did not shut down.`,
     );
-    expect((await login(server.url, 'admin')).data?.login?.token).toMatch(/^tgl_/);
+    const username = await createUser('after_crash');
+    expect((await login(server.url, username)).data?.login?.token).toMatch(/^tgl_/);
     server.child.kill('SIGINT');
     expect(await server.exit).toBe(0);
   });
@@ -194,8 +219,9 @@ describe('npm start on the embedded PostgreSQL', () => {
       expect(await fs.readdir(elsewhere)).toEqual([]);
     } finally {
       server.child.kill('SIGTERM');
-      expect(await server.exit).toBe(0);
+      const code = await server.exit;
       await fs.rm(elsewhere, { recursive: true, force: true });
+      expect(code).toBe(0);
     }
   });
 

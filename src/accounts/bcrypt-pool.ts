@@ -31,6 +31,7 @@ export class BcryptPool {
   private readonly queue: Pending[] = [];
   private readonly all: Worker[] = [];
   private readonly busy = new Map<Worker, Pending>();
+  private closed = false;
 
   constructor(size: number) {
     for (let i = 0; i < size; i++) this.addWorker();
@@ -45,6 +46,7 @@ export class BcryptPool {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all(this.all.map((worker) => worker.terminate()));
     for (const pending of this.queue.splice(0)) pending.reject(new Error('The password hasher was closed.'));
   }
@@ -78,15 +80,21 @@ export class BcryptPool {
       else pending?.resolve(reply.result!);
       this.dispatch();
     });
-    worker.on('error', () => {
-      // A crashed worker is replaced; the caller of its job gets an error instead of waiting forever.
-      this.busy.get(worker)?.reject(new Error('A password hashing worker crashed.'));
-      this.busy.delete(worker);
-      this.all.splice(this.all.indexOf(worker), 1);
-      this.addWorker();
-      this.dispatch();
-    });
+    // A worker that dies is replaced, and the caller of its job gets an error instead of waiting forever. An
+    // uncaught error fires 'error' and then 'exit'; terminate() and a hard crash fire only 'exit'.
+    worker.on('error', () => this.retire(worker));
+    worker.on('exit', () => this.retire(worker));
     this.all.push(worker);
     this.idle.push(worker);
+  }
+
+  private retire(worker: Worker) {
+    if (this.closed || !this.all.includes(worker)) return;
+    this.all.splice(this.all.indexOf(worker), 1);
+    if (this.idle.includes(worker)) this.idle.splice(this.idle.indexOf(worker), 1);
+    this.busy.get(worker)?.reject(new Error('A password hashing worker crashed.'));
+    this.busy.delete(worker);
+    this.addWorker();
+    this.dispatch();
   }
 }

@@ -1,4 +1,13 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { PasswordHasher } from '../../src/accounts/passwords';
+
+/** A real Django REST Framework export, in the read-only shared folder beside the checkout (see its README). */
+const DRF_FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/drf');
+
+function readFixture<T>(name: string): T {
+  return JSON.parse(readFileSync(path.join(DRF_FIXTURES, name), 'utf8')) as T;
+}
 
 describe('PasswordHasher', () => {
   const hasher = new PasswordHasher(10, 2);
@@ -64,5 +73,26 @@ describe('PasswordHasher', () => {
     } finally {
       await heavy.close();
     }
+  });
+
+  it('accepts a bcrypt_sha256 hash made by Django, and asks to rehash it at another cost', async () => {
+    const dump =
+      readFixture<{ model: string; fields: { username?: string; password?: string } }[]>('dumpdata.json');
+    const { users } = readFixture<{ users: Record<string, string | null> }>('passwords-and-tokens.json');
+    const stored = dump.find((row) => row.model === 'auth.user' && row.fields.username === 'devfix_bob')
+      ?.fields.password;
+    const password = users.devfix_bob!;
+    expect(stored).toMatch(/^bcrypt_sha256\$\$2b\$12\$/);
+    expect(password).toBe('bcrypt-sha256 påsswörd ✓');
+
+    expect(await hasher.verify(password, stored!)).toEqual({ valid: true, needsRehash: true });
+    expect(await hasher.verify('bcrypt-sha256 passwort ✓', stored!)).toEqual({
+      valid: false,
+      needsRehash: false,
+    });
+    expect(await hasher.verify(password.normalize('NFD'), stored!)).toEqual({
+      valid: false,
+      needsRehash: false,
+    });
   });
 });

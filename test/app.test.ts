@@ -1,0 +1,136 @@
+import { pino } from 'pino';
+import { startTestServer, type TestServer } from './support/test-server';
+
+const LOGIN = 'mutation { login(username: "nobody", password: "whatever") { token } }';
+
+function post(server: TestServer, path: string, body: RequestInit['body']) {
+  // fetch needs `duplex` for a streamed body; it is harmless for the others.
+  return fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    duplex: 'half',
+  });
+}
+
+describe('the HTTP app', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ bodyLimitBytes: 1000 });
+  });
+  afterAll(() => server.close());
+
+  it('answers an unknown path with a JSON 404 NOT_FOUND', async () => {
+    for (const response of [
+      await fetch(`${server.url}/nowhere`),
+      await post(server, '/graphql/extra', JSON.stringify({ query: '{ __typename }' })),
+    ]) {
+      expect(response.status).toBe(404);
+      expect(await response.json()).toEqual({
+        errors: [{ message: 'Not found.', extensions: { code: 'NOT_FOUND' } }],
+      });
+    }
+  });
+
+  it('refuses a body larger than bodyLimitBytes with a JSON 413 PAYLOAD_TOO_LARGE', async () => {
+    const body = JSON.stringify({ query: `{ __typename } # ${'x'.repeat(1000)}` });
+    const chunks = [body.slice(0, 600), body.slice(600)].map((chunk) => new TextEncoder().encode(chunk));
+    const streamed = new ReadableStream<Uint8Array>({
+      start(controller) {
+        chunks.forEach((chunk) => controller.enqueue(chunk));
+        controller.close();
+      },
+    });
+    // With a Content-Length over the limit, and sent in chunks with no length announced.
+    for (const response of [await post(server, '/graphql', body), await post(server, '/graphql', streamed)]) {
+      expect(response.status).toBe(413);
+      const text = await response.text();
+      expect(JSON.parse(text)).toEqual({
+        errors: [{ message: 'Request body is too large', extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+      });
+      expect(text).not.toMatch(/FST_|Error|\n\s+at /);
+    }
+  });
+
+  it('accepts a body of exactly bodyLimitBytes', async () => {
+    const query = `{ __typename } #`;
+    const padding = 1000 - JSON.stringify({ query }).length;
+    const response = await post(server, '/graphql', JSON.stringify({ query: query + 'x'.repeat(padding) }));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ data: { __typename: 'Query' } });
+  });
+
+  it('refuses malformed JSON with a JSON 400 BAD_REQUEST', async () => {
+    const response = await post(server, '/graphql', '{"query": ');
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      errors: [
+        {
+          message: "Body is not valid JSON but content-type is set to 'application/json'",
+          extensions: { code: 'BAD_REQUEST' },
+        },
+      ],
+    });
+  });
+
+  it('answers /healthz with 200 ok while the database answers', async () => {
+    const response = await fetch(`${server.url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+});
+
+describe('the HTTP app when the database cannot be reached', () => {
+  let server: TestServer;
+  let rawMessage: string;
+  const logLines: string[] = [];
+  beforeAll(async () => {
+    const log = pino({ level: 'error' }, { write: (line: string) => logLines.push(line) });
+    server = await startTestServer({}, { log });
+    await server.orm.close();
+    rawMessage = await server.orm.em
+      .getConnection()
+      .execute('select 1')
+      .then(
+        () => 'the query worked',
+        (error: Error) => error.message,
+      );
+  });
+  afterAll(() => server.close());
+
+  it("masks a resolver's unexpected failure as INTERNAL_SERVER_ERROR, with no internals", async () => {
+    const response = await post(server, '/graphql', JSON.stringify({ query: LOGIN }));
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(JSON.parse(text)).toEqual({
+      data: { login: null },
+      errors: [
+        { message: 'Internal server error.', path: ['login'], extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+      ],
+    });
+    for (const internal of ['knex', 'pool', 'select', 'acquire', 'Error:', '    at ', rawMessage]) {
+      expect(text).not.toContain(internal);
+    }
+  });
+
+  it("logs the failure's type and frames but not its message", async () => {
+    logLines.length = 0;
+    await post(server, '/graphql', JSON.stringify({ query: LOGIN }));
+    expect(logLines).toHaveLength(1);
+    expect(JSON.parse(logLines[0]!)).toMatchObject({
+      level: 50,
+      msg: 'resolver failed',
+      err: {
+        type: 'DriverException',
+        frames: expect.arrayContaining([expect.stringMatching(/^\s+at /)]) as string[],
+      },
+    });
+    expect(logLines[0]).not.toContain(rawMessage);
+  });
+
+  it('answers /healthz with 503 database unavailable', async () => {
+    const response = await fetch(`${server.url}/healthz`);
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ status: 'database unavailable' });
+  });
+});

@@ -1,0 +1,207 @@
+import path from 'node:path';
+import { ConfigError, loadConfig, PROJECT_ROOT } from '../src/config';
+
+function refusal(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('gives the development defaults for an empty environment', () => {
+    expect(loadConfig({})).toEqual({
+      environment: 'development',
+      host: 'localhost',
+      port: 4000,
+      databaseUrl: null,
+      dataDir: path.join(PROJECT_ROOT, '.data'),
+      embeddedPostgresPort: 54329,
+      databasePoolSize: 10,
+      databaseTimeoutMs: 5000,
+      loginTokenLifetimeDays: 30,
+      bearerTokenDefaultDays: 56,
+      bearerTokenMaxDays: 365,
+      bearerTokensPerUser: 10,
+      bcryptCost: 12,
+      passwordHashWorkers: 2,
+      authCacheTtlMs: 10_000,
+      introspection: true,
+      landingPage: true,
+      trustProxy: false,
+      bodyLimitBytes: 100_000,
+      corsOrigins: ['*'],
+      authSchemes: ['token', 'bearer'],
+      logRequests: false,
+      logLevel: 'info',
+    });
+  });
+
+  it('treats empty and blank values as unset', () => {
+    expect(loadConfig({ PORT: '', HOST: '  ', TRUST_PROXY: ' ', AUTH_SCHEMES: '   ' })).toEqual(
+      loadConfig({}),
+    );
+  });
+});
+
+describe('loadConfig booleans', () => {
+  it.each(['true', '1', 'yes', 'on', 'TRUE', 'Yes', 'oN', ' on '])('reads "%s" as true', (value) => {
+    expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toBe(true);
+  });
+
+  it.each(['false', '0', 'no', 'off', 'FALSE', 'No', 'OFF', ' off '])('reads "%s" as false', (value) => {
+    expect(loadConfig({ GRAPHQL_INTROSPECTION: value }).introspection).toBe(false);
+  });
+
+  it('refuses any other spelling, naming the variable', () => {
+    expect(refusal({ TRUST_PROXY: 'Enabled' })).toBe('TRUST_PROXY must be true or false, got "enabled".');
+    expect(refusal({ LOG_REQUESTS: 'y' })).toBe('LOG_REQUESTS must be true or false, got "y".');
+  });
+});
+
+describe('loadConfig whole numbers', () => {
+  it('accepts the bounds of the range and trims surrounding spaces', () => {
+    expect(loadConfig({ PORT: '0' }).port).toBe(0);
+    expect(loadConfig({ PORT: '65535' }).port).toBe(65535);
+    expect(loadConfig({ PORT: ' 12 ' }).port).toBe(12);
+    expect(loadConfig({ BODY_LIMIT_BYTES: '1000' }).bodyLimitBytes).toBe(1000);
+  });
+
+  it('refuses a number outside the range', () => {
+    expect(refusal({ PORT: '65536' })).toBe('PORT must be a whole number from 0 to 65535, got "65536".');
+    expect(refusal({ BODY_LIMIT_BYTES: '999' })).toBe(
+      'BODY_LIMIT_BYTES must be a whole number from 1000 to 10000000, got "999".',
+    );
+    expect(refusal({ BCRYPT_COST: '9' })).toBe('BCRYPT_COST must be a whole number from 10 to 16, got "9".');
+  });
+
+  it.each(['1e3', '-1', '+5', '1.5', '0x10', '1 000', 'ten'])(
+    'refuses "%s", which is not all digits',
+    (value) => {
+      expect(refusal({ DATABASE_POOL_SIZE: value })).toBe(
+        `DATABASE_POOL_SIZE must be a whole number from 1 to 200, got "${value}".`,
+      );
+    },
+  );
+
+  it('refuses AUTH_CACHE_TTL_MS over a minute, and accepts 0 (no cache) and exactly 60000', () => {
+    expect(refusal({ AUTH_CACHE_TTL_MS: '60001' })).toBe(
+      'AUTH_CACHE_TTL_MS must be a whole number from 0 to 60000, got "60001".',
+    );
+    expect(loadConfig({ AUTH_CACHE_TTL_MS: '0' }).authCacheTtlMs).toBe(0);
+    expect(loadConfig({ AUTH_CACHE_TTL_MS: '60000' }).authCacheTtlMs).toBe(60_000);
+  });
+});
+
+describe('loadConfig DATABASE_URL', () => {
+  it('accepts postgres:// and postgresql:// URLs as written', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/app' }).databaseUrl).toBe(
+      'postgres://u:p@db:5432/app',
+    );
+    expect(loadConfig({ DATABASE_URL: ' postgresql://db/app ' }).databaseUrl).toBe('postgresql://db/app');
+  });
+
+  it('refuses a value that is not a URL', () => {
+    expect(refusal({ DATABASE_URL: '//db:5432/app' })).toBe(
+      'DATABASE_URL must be a URL such as postgres://user:password@host:5432/dbname.',
+    );
+    expect(refusal({ DATABASE_URL: 'localhost 5432' })).toBe(
+      'DATABASE_URL must be a URL such as postgres://user:password@host:5432/dbname.',
+    );
+  });
+
+  it('refuses a URL of another protocol, and a host:port that parses as one', () => {
+    expect(refusal({ DATABASE_URL: 'mysql://u:p@db:3306/app' })).toBe(
+      'DATABASE_URL must start with postgres:// or postgresql://.',
+    );
+    expect(refusal({ DATABASE_URL: 'db:5432/app' })).toBe(
+      'DATABASE_URL must start with postgres:// or postgresql://.',
+    );
+  });
+});
+
+describe('loadConfig AUTH_SCHEMES', () => {
+  it('reads names case-insensitively, keeping their order', () => {
+    expect(loadConfig({ AUTH_SCHEMES: ' Bearer , TOKEN ' }).authSchemes).toEqual(['bearer', 'token']);
+    expect(loadConfig({ AUTH_SCHEMES: 'token' }).authSchemes).toEqual(['token']);
+  });
+
+  it('refuses an unknown scheme, naming it', () => {
+    expect(refusal({ AUTH_SCHEMES: 'token,Basic' })).toBe(
+      'AUTH_SCHEMES may list token, bearer; "basic" is not one of them.',
+    );
+  });
+
+  it('refuses a scheme listed twice, also in another case', () => {
+    expect(refusal({ AUTH_SCHEMES: 'token,bearer,Token' })).toBe('AUTH_SCHEMES lists a scheme twice.');
+  });
+
+  it('refuses a list that is empty once trimmed', () => {
+    expect(refusal({ AUTH_SCHEMES: ' , ' })).toBe('AUTH_SCHEMES must list at least one scheme.');
+    expect(refusal({ AUTH_SCHEMES: ',,' })).toBe('AUTH_SCHEMES must list at least one scheme.');
+  });
+});
+
+describe('loadConfig bearer token lifetimes', () => {
+  it('refuses a default lifetime longer than the maximum', () => {
+    expect(refusal({ BEARER_TOKEN_DEFAULT_DAYS: '31', BEARER_TOKEN_MAX_DAYS: '30' })).toBe(
+      'BEARER_TOKEN_DEFAULT_DAYS must not exceed BEARER_TOKEN_MAX_DAYS.',
+    );
+    expect(refusal({ BEARER_TOKEN_DEFAULT_DAYS: '366' })).toBe(
+      'BEARER_TOKEN_DEFAULT_DAYS must not exceed BEARER_TOKEN_MAX_DAYS.',
+    );
+  });
+
+  it('lowers the default to the maximum when only a maximum under 56 days is set', () => {
+    expect(loadConfig({ BEARER_TOKEN_MAX_DAYS: '30' })).toMatchObject({
+      bearerTokenDefaultDays: 30,
+      bearerTokenMaxDays: 30,
+    });
+    expect(loadConfig({ BEARER_TOKEN_MAX_DAYS: '90' })).toMatchObject({
+      bearerTokenDefaultDays: 56,
+      bearerTokenMaxDays: 90,
+    });
+  });
+
+  it('accepts a default equal to the maximum', () => {
+    expect(loadConfig({ BEARER_TOKEN_DEFAULT_DAYS: '30', BEARER_TOKEN_MAX_DAYS: '30' })).toMatchObject({
+      bearerTokenDefaultDays: 30,
+      bearerTokenMaxDays: 30,
+    });
+  });
+});
+
+describe('loadConfig TOKENGATE_ENV', () => {
+  it('turns introspection and the landing page off by default in production', () => {
+    expect(loadConfig({ TOKENGATE_ENV: 'production' })).toMatchObject({
+      environment: 'production',
+      introspection: false,
+      landingPage: false,
+    });
+    expect(loadConfig({ TOKENGATE_ENV: 'Production' }).environment).toBe('production');
+  });
+
+  it('lets an explicit GRAPHQL_INTROSPECTION=true win in production, leaving the landing page off', () => {
+    expect(loadConfig({ TOKENGATE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true' })).toMatchObject({
+      introspection: true,
+      landingPage: false,
+    });
+  });
+
+  it('lets an explicit false win in development', () => {
+    expect(loadConfig({ GRAPHQL_INTROSPECTION: 'false', GRAPHQL_LANDING_PAGE: 'off' })).toMatchObject({
+      environment: 'development',
+      introspection: false,
+      landingPage: false,
+    });
+  });
+
+  it('refuses an unknown environment, listing the choices', () => {
+    expect(refusal({ TOKENGATE_ENV: 'staging' })).toBe(
+      'TOKENGATE_ENV must be one of development, production, got "staging".',
+    );
+  });
+});
