@@ -15,6 +15,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { type Context, createContext } from './context';
 import { ErrorCode } from './errors';
 import { passwordFieldLimitRule } from './graphql/password-field-limit.rule';
+import { scopeCheckPlugin } from './graphql/scope-check.plugin';
 import { assertEveryFieldProtected, protectSchema } from './permissions/directives';
 import { describeError } from './logging';
 import { buildGraphQLSchema } from './schema';
@@ -62,7 +63,7 @@ export async function buildApp(orm: MikroORM, services: Services): Promise<Fasti
     stopOnTerminationSignals: false,
     logger: app.log,
     formatError: (formatted, error) => formatError(formatted, error, app.log),
-    plugins: [landingPagePlugin(config.landingPage)],
+    plugins: [landingPagePlugin(config.landingPage), scopeCheckPlugin()],
   });
   await apollo.start();
   await services.authCache.listen(orm.config.get('clientUrl'), (error) =>
@@ -78,7 +79,9 @@ export async function buildApp(orm: MikroORM, services: Services): Promise<Fasti
   app.route({
     url: GRAPHQL_PATH,
     method: ['GET', 'POST', 'OPTIONS'],
-    handler: fastifyApolloHandler(apollo, { context: (request) => createContext(orm, services, request) }),
+    handler: fastifyApolloHandler(apollo, {
+      context: (request, reply) => createContext(orm, services, request, reply),
+    }),
   });
 
   app.setNotFoundHandler((_request, reply) =>

@@ -30,6 +30,12 @@ export interface Config {
   bodyLimitBytes: number;
   corsOrigins: string[];
   authSchemes: AuthSchemeName[];
+  /** Signs scoped tokens; null in development when unset (then generated once into the data folder). */
+  secretKey: string | null;
+  /** Earlier keys: their scoped tokens still verify, but nothing new is signed with them. */
+  secretKeyFallbacks: string[];
+  scopedTokenMaxAgeSeconds: number;
+  allowTokenQueryParam: boolean;
   /** What guards a field that has no permission directive of its own or on its type. */
   defaultPermission: BuiltInPermissionName;
   logRequests: boolean;
@@ -40,10 +46,10 @@ export interface Config {
  * Authorization schemes this server implements. A request's keyword selects its scheme (none is tried after
  * another); the order of AUTH_SCHEMES is the order of the challenges in WWW-Authenticate.
  */
-const AUTH_SCHEME_NAMES = ['token', 'bearer', 'basic'] as const;
+const AUTH_SCHEME_NAMES = ['token', 'bearer', 'tmptoken', 'basic'] as const;
 export type AuthSchemeName = (typeof AUTH_SCHEME_NAMES)[number];
 /** Basic is off unless listed: DRF calls it appropriate for testing only. */
-const DEFAULT_AUTH_SCHEMES: AuthSchemeName[] = ['token', 'bearer'];
+const DEFAULT_AUTH_SCHEMES: AuthSchemeName[] = ['token', 'bearer', 'tmptoken'];
 
 export class ConfigError extends Error {}
 
@@ -77,6 +83,9 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimitBytes: readInteger(env, 'BODY_LIMIT_BYTES', 100_000, 1_000, 10_000_000),
     corsOrigins: readList(env, 'CORS_ORIGINS', ['*']),
     authSchemes: readAuthSchemes(env),
+    ...readSecretKeys(env, environment),
+    scopedTokenMaxAgeSeconds: readInteger(env, 'SCOPED_TOKEN_MAX_AGE_SECONDS', 86_400, 60, 30 * 86_400),
+    allowTokenQueryParam: readBoolean(env, 'ALLOW_TOKEN_QUERY_PARAM', false),
     defaultPermission: readChoice(env, 'DEFAULT_PERMISSION', BUILT_IN_PERMISSION_NAMES, 'isAuthenticated'),
     logRequests: readBoolean(env, 'LOG_REQUESTS', false),
     logLevel: readChoice(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'silent'], 'info'),
@@ -151,6 +160,27 @@ function readAuthSchemes(env: Env): AuthSchemeName[] {
   if (schemes.length === 0) throw new ConfigError('AUTH_SCHEMES must list at least one scheme.');
   if (new Set(schemes).size !== schemes.length) throw new ConfigError('AUTH_SCHEMES lists a scheme twice.');
   return schemes;
+}
+
+const MIN_SECRET_KEY_LENGTH = 32;
+
+function readSecretKeys(env: Env, environment: Environment) {
+  const secretKey = env.SECRET_KEY?.trim() || null;
+  const secretKeyFallbacks = readList(env, 'SECRET_KEY_FALLBACKS', []);
+  if (secretKey === null && environment === 'production') {
+    throw new ConfigError(
+      `SECRET_KEY must be set in production: at least ${MIN_SECRET_KEY_LENGTH} random characters, such as the output of \`openssl rand -base64 48\`.`,
+    );
+  }
+  if (secretKey !== null && secretKey.length < MIN_SECRET_KEY_LENGTH) {
+    throw new ConfigError(`SECRET_KEY must be at least ${MIN_SECRET_KEY_LENGTH} characters long.`);
+  }
+  if (secretKeyFallbacks.some((key) => key.length < MIN_SECRET_KEY_LENGTH)) {
+    throw new ConfigError(
+      `Every key in SECRET_KEY_FALLBACKS must be at least ${MIN_SECRET_KEY_LENGTH} characters long.`,
+    );
+  }
+  return { secretKey, secretKeyFallbacks };
 }
 
 /** The password for non-interactive CLI commands (`createsuperuser --no-input`), as Django's env variable. */

@@ -2,10 +2,15 @@
  * Request -> { em, user, auth }. Runs once per GraphQL request, before any resolver: a refused credential
  * rejects the whole request here (HTTP 401 with a challenge), so resolvers only ever see a verified caller or
  * an anonymous one, as plain data (see Principal).
+ *
+ * A scoped token may also come as the `token` query parameter, for links and downloads that cannot set a
+ * header, but only where ALLOW_TOKEN_QUERY_PARAM allows it (URLs end up in logs and histories), only on GET,
+ * and never together with an Authorization header; its responses are never cached nor sent as a referrer.
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Auth, Principal } from './authentication/principal';
+import { AppError, ErrorCode } from './errors';
 import type { Services } from './services';
 
 export interface Context {
@@ -20,12 +25,22 @@ export async function createContext(
   orm: MikroORM,
   services: Services,
   request: FastifyRequest,
+  reply: FastifyReply,
 ): Promise<Context> {
   const em = orm.em.fork();
-  const authentication = await services.authenticator.authenticate(authorizationHeaders(request), {
+  const headers = credentialsOf(request, reply, services);
+  const authentication = await services.authenticator.authenticate(headers, {
     em,
     now: services.clock.now(),
   });
+  if (authentication?.auth.scheme === 'tmptoken') {
+    const { token, recipient } = authentication.auth;
+    // Who the token was for, with each request made with it (pino escapes the text).
+    request.log.info(
+      { event: 'scoped_token_request', tokenId: token.id, userId: authentication.user.id, recipient },
+      'request with a scoped token',
+    );
+  }
   return {
     em,
     user: authentication?.user ?? null,
@@ -33,6 +48,27 @@ export async function createContext(
     client: { userAgent: request.headers['user-agent'] ?? null },
     services,
   };
+}
+
+/** The Authorization header values to authenticate: the request's own, or one made from the token parameter. */
+function credentialsOf(request: FastifyRequest, reply: FastifyReply, services: Services): string[] {
+  const headers = authorizationHeaders(request);
+  const parameter = (request.query as Record<string, unknown> | undefined)?.token;
+  if (parameter === undefined) return headers;
+  const refuse = (message: string) => new AppError(ErrorCode.BadRequest, message, 400);
+  if (!services.config.allowTokenQueryParam) {
+    throw refuse(
+      'The token query parameter is not accepted here; send the token in the Authorization header.',
+    );
+  }
+  if (request.method !== 'GET') {
+    throw refuse('The token query parameter is accepted only on GET requests; send the token in a header.');
+  }
+  if (typeof parameter !== 'string' || headers.length > 0) {
+    throw refuse('Send one token, either in the Authorization header or as the token query parameter.');
+  }
+  reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+  return [`TmpToken ${parameter}`];
 }
 
 /** Every Authorization header of the request: Node keeps only the first, and a proxy might keep the last. */

@@ -33,7 +33,10 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  void services.passwords.warmUp();
+  // A failure here is retried by the first check that needs the dummy hash; it must not stop the server.
+  services.passwords
+    .warmUp()
+    .catch(() => log('Could not prepare the password hasher; it will retry on first use.'));
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   log(`GraphQL ready at http://${config.host}:${port}${GRAPHQL_PATH}`);

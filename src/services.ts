@@ -6,10 +6,13 @@ import { ApiTokenScheme } from './authentication/api-token.scheme';
 import { AuthCache } from './authentication/auth-cache';
 import type { AuthScheme } from './authentication/auth-scheme';
 import { BasicScheme } from './authentication/basic.scheme';
+import { TmpTokenScheme } from './authentication/tmp-token.scheme';
 import { Authenticator } from './authentication/authenticator';
 import { type Clock, systemClock } from './clock';
 import type { AuthSchemeName, Config } from './config';
 import { describeError } from './logging';
+import { resolveSecretKey } from './secret-key';
+import { ScopedTokenSigner } from './tokens/scoped-token-signer';
 
 /** What the server and the CLI share, made once per process from the config. */
 export interface Services {
@@ -20,6 +23,7 @@ export interface Services {
   authCache: AuthCache;
   log: FastifyBaseLogger;
   audit: AuditLog;
+  scopedTokens: ScopedTokenSigner;
 }
 
 export function createServices(
@@ -36,10 +40,13 @@ export function createServices(
     timeoutMs: config.databaseTimeoutMs,
   });
   const passwords = new PasswordHasher(config.bcryptCost, config.passwordHashWorkers);
+  const scopedTokens = new ScopedTokenSigner(resolveSecretKey(config), config.secretKeyFallbacks);
   const schemes: Record<AuthSchemeName, () => AuthScheme> = {
     token: () => new ApiTokenScheme('token', authCache, onBackgroundError),
     bearer: () => new ApiTokenScheme('bearer', authCache, onBackgroundError),
     basic: () => new BasicScheme(passwords),
+    tmptoken: () =>
+      new TmpTokenScheme(scopedTokens, config.scopedTokenMaxAgeSeconds, authCache, onBackgroundError),
   };
   return {
     config,
@@ -48,6 +55,7 @@ export function createServices(
     authCache,
     clock: options.clock ?? systemClock,
     passwords,
+    scopedTokens,
     authenticator: new Authenticator(config.authSchemes.map((name) => schemes[name]())),
   };
 }
@@ -55,7 +63,22 @@ export function createServices(
 /** The JSON log, to standard output (the server) or standard error (the CLI, whose output is its answer). */
 export function createLogger(config: Pick<Config, 'logLevel'>, destination: 1 | 2 = 1): FastifyBaseLogger {
   return pino(
-    { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    {
+      level: config.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      // A request's URL may carry a scoped token (?token=): it never reaches the log.
+      serializers: {
+        req: (req: { method?: string; url?: string }) => ({
+          method: req.method,
+          url: redactTokenParameter(req.url),
+        }),
+      },
+    },
     pino.destination({ dest: destination, sync: true }),
   );
+}
+
+/** The URL with the value of any `token` query parameter replaced. */
+export function redactTokenParameter(url: string | undefined): string | undefined {
+  return url?.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]');
 }

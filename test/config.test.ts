@@ -11,6 +11,8 @@ function refusal(env: Record<string, string>): string {
   throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
 }
 
+const SECRET_KEY = 'a production key of at least thirty-two characters';
+
 describe('loadConfig', () => {
   it('gives the development defaults for an empty environment', () => {
     expect(loadConfig({})).toEqual({
@@ -34,7 +36,12 @@ describe('loadConfig', () => {
       trustProxy: false,
       bodyLimitBytes: 100_000,
       corsOrigins: ['*'],
-      authSchemes: ['token', 'bearer'],
+      authSchemes: ['token', 'bearer', 'tmptoken'],
+      secretKey: null,
+      secretKeyFallbacks: [],
+      scopedTokenMaxAgeSeconds: 86_400,
+      allowTokenQueryParam: false,
+      defaultPermission: 'isAuthenticated',
       logRequests: false,
       logLevel: 'info',
     });
@@ -130,8 +137,19 @@ describe('loadConfig AUTH_SCHEMES', () => {
   });
 
   it('refuses an unknown scheme, naming it', () => {
-    expect(refusal({ AUTH_SCHEMES: 'token,Basic' })).toBe(
-      'AUTH_SCHEMES may list token, bearer; "basic" is not one of them.',
+    expect(refusal({ AUTH_SCHEMES: 'token,Digest' })).toBe(
+      'AUTH_SCHEMES may list token, bearer, tmptoken, basic; "digest" is not one of them.',
+    );
+  });
+
+  it('turns on Basic only when listed', () => {
+    expect(loadConfig({ AUTH_SCHEMES: 'token, BASIC' }).authSchemes).toEqual(['token', 'basic']);
+  });
+
+  it('reads DEFAULT_PERMISSION in any letter case and refuses an unknown one', () => {
+    expect(loadConfig({ DEFAULT_PERMISSION: 'isadmin' }).defaultPermission).toBe('isAdmin');
+    expect(refusal({ DEFAULT_PERMISSION: 'everyone' })).toBe(
+      'DEFAULT_PERMISSION must be one of allowAny, isAuthenticated, isAuthenticatedOrReadOnly, isAdmin, got "everyone".',
     );
   });
 
@@ -176,16 +194,18 @@ describe('loadConfig bearer token lifetimes', () => {
 
 describe('loadConfig TOKENGATE_ENV', () => {
   it('turns introspection and the landing page off by default in production', () => {
-    expect(loadConfig({ TOKENGATE_ENV: 'production' })).toMatchObject({
+    expect(loadConfig({ TOKENGATE_ENV: 'production', SECRET_KEY })).toMatchObject({
       environment: 'production',
       introspection: false,
       landingPage: false,
     });
-    expect(loadConfig({ TOKENGATE_ENV: 'Production' }).environment).toBe('production');
+    expect(loadConfig({ TOKENGATE_ENV: 'Production', SECRET_KEY }).environment).toBe('production');
   });
 
   it('lets an explicit GRAPHQL_INTROSPECTION=true win in production, leaving the landing page off', () => {
-    expect(loadConfig({ TOKENGATE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true' })).toMatchObject({
+    expect(
+      loadConfig({ TOKENGATE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true', SECRET_KEY }),
+    ).toMatchObject({
       introspection: true,
       landingPage: false,
     });
@@ -203,5 +223,24 @@ describe('loadConfig TOKENGATE_ENV', () => {
     expect(refusal({ TOKENGATE_ENV: 'staging' })).toBe(
       'TOKENGATE_ENV must be one of development, production, got "staging".',
     );
+  });
+});
+
+describe('loadConfig SECRET_KEY', () => {
+  it('is required in production, and refused in one sentence naming it when missing or short', () => {
+    expect(refusal({ TOKENGATE_ENV: 'production' })).toBe(
+      'SECRET_KEY must be set in production: at least 32 random characters, such as the output of `openssl rand -base64 48`.',
+    );
+    expect(refusal({ SECRET_KEY: 'too short' })).toBe('SECRET_KEY must be at least 32 characters long.');
+    expect(refusal({ SECRET_KEY, SECRET_KEY_FALLBACKS: `${SECRET_KEY}-old, short` })).toBe(
+      'Every key in SECRET_KEY_FALLBACKS must be at least 32 characters long.',
+    );
+  });
+
+  it('keeps the current key and the fallbacks apart', () => {
+    expect(loadConfig({ SECRET_KEY, SECRET_KEY_FALLBACKS: `${SECRET_KEY}-old` })).toMatchObject({
+      secretKey: SECRET_KEY,
+      secretKeyFallbacks: [`${SECRET_KEY}-old`],
+    });
   });
 });

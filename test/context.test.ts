@@ -3,6 +3,7 @@ import net from 'node:net';
 import { AUTH_CHANNEL } from '../src/authentication/auth-cache';
 import { generateToken } from '../src/tokens/token-format';
 import { ApiToken, TokenKind } from '../src/entities/api-token.entity';
+import type { RandomTokenKind } from '../src/tokens/token-format';
 import { User } from '../src/entities/user.entity';
 import { INVALID_TOKEN_MESSAGE } from '../src/errors';
 import {
@@ -25,7 +26,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const ME = '{ me { username } }';
-const CHALLENGE = 'Token realm="tokengate", Bearer realm="tokengate"';
+const CHALLENGE = 'Token realm="tokengate", Bearer realm="tokengate", TmpToken realm="tokengate"';
 
 function me(headers: Record<string, string>) {
   return graphql(server, ME, { headers });
@@ -43,7 +44,7 @@ function expectRefused(response: GraphQLResponse, challenge: string) {
 interface SchemeCase {
   keyword: string;
   prefix: string;
-  kind: TokenKind;
+  kind: RandomTokenKind;
   /** A fresh token of this scheme for the user. */
   issue: (username: string) => Promise<string>;
   lifetimeDays: number;
@@ -63,7 +64,8 @@ const SCHEMES: SchemeCase[] = [
     kind: TokenKind.LOGIN,
     issue: loginToken,
     lifetimeDays: 30,
-    refusedChallenge: 'Token realm="tokengate", error="invalid_token", Bearer realm="tokengate"',
+    refusedChallenge:
+      'Token realm="tokengate", error="invalid_token", Bearer realm="tokengate", TmpToken realm="tokengate"',
     other: { keyword: 'Bearer', issue: bearerToken, description: 'a personal bearer token' },
   },
   {
@@ -72,7 +74,8 @@ const SCHEMES: SchemeCase[] = [
     kind: TokenKind.BEARER,
     issue: bearerToken,
     lifetimeDays: 56,
-    refusedChallenge: 'Token realm="tokengate", Bearer realm="tokengate", error="invalid_token"',
+    refusedChallenge:
+      'Token realm="tokengate", Bearer realm="tokengate", error="invalid_token", TmpToken realm="tokengate"',
     other: { keyword: 'Token', issue: loginToken, description: 'a login token' },
   },
 ];
@@ -224,7 +227,7 @@ describe('a request with a bad Authorization header', () => {
       const response = await me({ authorization: header });
       expectRefused(response, CHALLENGE);
       expect(response.body.errors?.[0]?.message).toBe(
-        'Unsupported authorization scheme; use Token or Bearer.',
+        'Unsupported authorization scheme; use Token, Bearer or TmpToken.',
       );
     }
   });

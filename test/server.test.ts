@@ -216,7 +216,8 @@ describe('npm start on the embedded PostgreSQL', () => {
     try {
       expect(server.output()).toContain('Using PostgreSQL at 127.0.0.1:');
       expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: 'ok' });
-      expect(await fs.readdir(elsewhere)).toEqual([]);
+      // Only the development signing key for scoped tokens: no PostgreSQL cluster.
+      expect(await fs.readdir(elsewhere)).toEqual(['secret-key']);
     } finally {
       server.child.kill('SIGTERM');
       const code = await server.exit;

@@ -55,7 +55,13 @@ export class PasswordHasher {
   }
 
   private getDummyHash(): Promise<string> {
-    this.dummyHash ??= this.pool.hash(prehash('tokengate dummy password'), this.cost);
+    // A failed computation (a crashed worker) is not kept: the next check computes it again.
+    this.dummyHash ??= this.pool
+      .hash(prehash('tokengate dummy password'), this.cost)
+      .catch((error: unknown) => {
+        this.dummyHash = null;
+        throw error;
+      });
     return this.dummyHash;
   }
 }

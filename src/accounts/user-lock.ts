@@ -34,6 +34,8 @@ export class LockedUser {
     /** The user as read under the lock. */
     readonly user: Principal,
     readonly passwordHash: string,
+    /** See User.authEpoch. */
+    readonly authEpoch: number,
     readonly now: Date,
   ) {
     if (key !== MADE_HERE) throw new Error('A LockedUser comes only from withLockedUser.');
@@ -71,7 +73,14 @@ export async function withLockedUser<T>(
       [userId],
     );
     if (!row) throw new NotFound('No user has this id.');
-    locked = new LockedUser(MADE_HERE, tx, principalFromRow(row), row.password as string, now);
+    locked = new LockedUser(
+      MADE_HERE,
+      tx,
+      principalFromRow(row),
+      row.password as string,
+      Number(row.auth_epoch),
+      now,
+    );
     return work(locked);
   });
   locked!.afterCommit(effects);

@@ -48,6 +48,7 @@ export async function createUser(
     isActive: true,
     dateJoined: services.clock.now(),
     lastLogin: null,
+    authEpoch: 0,
   });
   try {
     await em.flush();

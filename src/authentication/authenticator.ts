@@ -55,10 +55,11 @@ export class Authenticator {
     return new AuthenticationFailed(message, this.challenge(refused));
   }
 
+  /** "Token, Bearer or TmpToken": the advertised keywords, as a sentence lists them. */
   private keywords(): string {
-    return this.schemes
-      .filter((scheme) => scheme.advertised)
-      .map((scheme) => scheme.keyword)
-      .join(' or ');
+    const keywords = this.schemes.filter((scheme) => scheme.advertised).map((scheme) => scheme.keyword);
+    return keywords.length > 1
+      ? `${keywords.slice(0, -1).join(', ')} or ${keywords.at(-1)}`
+      : (keywords[0] ?? '');
   }
 }

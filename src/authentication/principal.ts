@@ -2,7 +2,7 @@
  * Who made a request, as resolvers see it: plain data read by the token check (often from the cache), never an
  * entity. To change the user, load it through `em`; to point a relation at it, `em.getReference(User, id)`.
  * `auth` says how the caller authenticated, discriminated by scheme: the token-backed schemes carry their token,
- * Basic carries none; TmpToken (scopes and a recipient) will join the union.
+ * TmpToken also its scopes and recipient, Basic nothing.
  */
 import type { TokenKind } from '../entities/api-token.entity';
 import type { User } from '../entities/user.entity';
@@ -31,12 +31,20 @@ export interface TokenAuth {
   readonly token: ActiveToken;
 }
 
+/** A temporary scoped token: it may run only the root fields its scopes name, and says who it was for. */
+export interface ScopedAuth {
+  readonly scheme: 'tmptoken';
+  readonly token: ActiveToken;
+  readonly scopes: readonly string[];
+  readonly recipient: string | null;
+}
+
 /** HTTP Basic: the password itself, checked on every request; no token. */
 export interface BasicAuth {
   readonly scheme: 'basic';
 }
 
-export type Auth = TokenAuth | BasicAuth;
+export type Auth = TokenAuth | ScopedAuth | BasicAuth;
 
 /** What a scheme returns for an accepted credential. */
 export interface Authentication {

@@ -9,9 +9,14 @@ const LAST_USED_RESOLUTION_MS = 60 * 1000;
 export interface TokenLookup {
   user: Principal;
   token: ActiveToken;
+  /** A scoped token's note of who it was for. */
+  recipient: string | null;
 }
 
-/** The live token with this digest and its active user, in one indexed query; null if there is none. */
+/**
+ * The live token with this digest and its active user, in one indexed query; null if there is none. A scoped
+ * token also needs its user's auth epoch unchanged since it was minted.
+ */
 export async function findActiveToken(
   em: EntityManager,
   digest: string,
@@ -19,16 +24,18 @@ export async function findActiveToken(
 ): Promise<TokenLookup | null> {
   const rows = await em.execute<Record<string, unknown>[]>(
     `select t.id as token_id, t.kind as token_kind, t.expires_at as token_expires_at,
-            t.last_used_at as token_last_used_at, u.*
+            t.last_used_at as token_last_used_at, t.recipient as token_recipient, u.*
        from api_tokens t join users u on u.id = t.user_id
-      where t.digest = ? and ${liveTokenSql('t')} and u.is_active`,
+      where t.digest = ? and ${liveTokenSql('t')} and u.is_active
+        and (t.user_epoch is null or t.user_epoch = u.auth_epoch)`,
     [digest, now],
   );
   const row = rows[0];
   if (!row) return null;
-  const { token_id, token_kind, token_expires_at, token_last_used_at, ...userRow } = row;
+  const { token_id, token_kind, token_expires_at, token_last_used_at, token_recipient, ...userRow } = row;
   return {
     user: principalFromRow(userRow),
+    recipient: (token_recipient as string | null) ?? null,
     token: {
       id: Number(token_id),
       kind: token_kind as TokenKind,

@@ -7,6 +7,8 @@ export enum TokenKind {
   LOGIN = 'login',
   /** A named personal token a user makes for scripts; sent as `Authorization: Bearer`. */
   BEARER = 'bearer',
+  /** A signed, short-lived token limited to some operations; sent as `Authorization: TmpToken`. */
+  SCOPED = 'scoped',
 }
 
 /**
@@ -48,4 +50,16 @@ export class ApiToken {
 
   @ManyToOne(() => User, { nullable: true, deleteRule: 'set null' })
   createdBy: Rel<User> | null = null;
+
+  /** A scoped token's schema coordinates (`Query.me`, `Query.*`); null for other kinds. */
+  @Property({ type: 'json', nullable: true })
+  scopes: string[] | null = null;
+
+  /** A scoped token's note of who it was for. */
+  @Property({ type: 'string', length: COLUMN_LIMITS.recipient, nullable: true })
+  recipient: string | null = null;
+
+  /** A scoped token's copy of its user's auth epoch at minting: it works only while the user's is the same. */
+  @Property({ type: 'integer', nullable: true })
+  userEpoch: number | null = null;
 }

@@ -6,4 +6,5 @@ export const COLUMN_LIMITS = {
   tokenPrefix: 16,
   trackTitle: 200,
   trackArtist: 200,
+  recipient: 200,
 } as const;

@@ -31,4 +31,8 @@ export class User {
 
   @Property({ type: 'datetime', nullable: true })
   lastLogin: Date | null = null;
+
+  /** Moves on when all the user's sessions end (log out everywhere, password change, deactivation). */
+  @Property({ type: 'integer', default: 0 })
+  authEpoch: number = 0;
 }

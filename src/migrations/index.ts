@@ -3,6 +3,7 @@ import { Migration20261122232229 } from './Migration20261122232229';
 import { Migration20261122234042 } from './Migration20261122234042';
 import { Migration20261122235500 } from './Migration20261122235500';
 import { Migration20261201231712 } from './Migration20261201231712';
+import { Migration20261201233600 } from './Migration20261201233600';
 
 /** Every migration, in order. Listed explicitly because folder discovery does not work under every runner. */
 export const migrationsList: MigrationObject[] = [
@@ -10,4 +11,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122234042', class: Migration20261122234042 },
   { name: 'Migration20261122235500', class: Migration20261122235500 },
   { name: 'Migration20261201231712', class: Migration20261201231712 },
+  { name: 'Migration20261201233600', class: Migration20261201233600 },
 ];

@@ -1,4 +1,4 @@
-import type { Principal, TokenAuth } from '../authentication/principal';
+import type { Principal, ScopedAuth, TokenAuth } from '../authentication/principal';
 import type { Context } from '../context';
 import { InvalidInput, NotAuthenticated } from '../errors';
 
@@ -12,7 +12,7 @@ export function callerOf(context: Context): Principal {
 }
 
 /** The caller and the stored token the request came with, for operations on that token (rotate, log out). */
-export function tokenAuthOf(context: Context): { user: Principal; auth: TokenAuth } {
+export function tokenAuthOf(context: Context): { user: Principal; auth: TokenAuth | ScopedAuth } {
   const user = callerOf(context);
   if (!context.auth || !('token' in context.auth)) {
     throw new InvalidInput('This request was not made with a token, so there is no token to act on.');

@@ -1,6 +1,7 @@
 import { Args, Ctx, Mutation, Resolver } from 'type-graphql';
 import { logIn } from '../accounts/login';
 import type { Context } from '../context';
+import { ManagesCredentials } from '../tokens/scopes';
 import { INVALID_TOKEN_MESSAGE, NotAuthenticated } from '../errors';
 import { tokenAuthOf } from '../permissions/caller';
 import { AllowAny, IsAuthenticated } from '../permissions/directives';
@@ -11,6 +12,7 @@ import { LoginPayload } from './types/login.payload';
 @Resolver()
 export class AuthResolver {
   @AllowAny()
+  @ManagesCredentials()
   @Mutation(() => LoginPayload, {
     nullable: true,
     description: 'Exchanges a username and password for a new login token. Null, with an error, on failure.',
@@ -24,6 +26,7 @@ export class AuthResolver {
   }
 
   @IsAuthenticated()
+  @ManagesCredentials()
   @Mutation(() => LoginPayload, {
     nullable: true,
     description:
@@ -40,6 +43,7 @@ export class AuthResolver {
   }
 
   @IsAuthenticated()
+  @ManagesCredentials()
   @Mutation(() => Boolean, { nullable: true, description: 'Revokes the token used for this request.' })
   async logout(@Ctx() context: Context): Promise<boolean> {
     const { user, auth } = tokenAuthOf(context);

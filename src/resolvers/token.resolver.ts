@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, ID, Info, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { findUserById } from '../accounts/users';
 import { tokenOf } from '../authentication/principal';
 import type { Context } from '../context';
@@ -9,12 +10,15 @@ import { callerOf } from '../permissions/caller';
 import { IsAdmin, IsAuthenticated } from '../permissions/directives';
 import { listLiveTokens, revokeAllTokens, revokeToken } from '../tokens/api-tokens';
 import { createBearerToken } from '../tokens/bearer-tokens';
-import { CreateBearerTokenArgs } from './types/token.args';
-import { BearerTokenPayload, TokenInfo } from './types/token-info.payload';
+import { createScopedToken } from '../tokens/scoped-tokens';
+import { ManagesCredentials, scopeCatalogOf } from '../tokens/scopes';
+import { CreateBearerTokenArgs, ScopedTokenArgs } from './types/token.args';
+import { BearerTokenPayload, ScopedTokenPayload, TokenInfo } from './types/token-info.payload';
 
 @Resolver()
 export class TokenResolver {
   @IsAuthenticated()
+  @ManagesCredentials()
   @Mutation(() => BearerTokenPayload, {
     nullable: true,
     description:
@@ -42,9 +46,32 @@ export class TokenResolver {
   }
 
   @IsAuthenticated()
+  @ManagesCredentials()
+  @Mutation(() => ScopedTokenPayload, {
+    nullable: true,
+    description:
+      'Mints a temporary token (`Authorization: TmpToken`) that may run only the given root fields, for a while, noting who it is for.',
+  })
+  async scopedToken(
+    @Args(() => ScopedTokenArgs) { scopes, maxAgeSeconds, recipient }: ScopedTokenArgs,
+    @Ctx() context: Context,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<ScopedTokenPayload> {
+    const issued = await createScopedToken(context.em, context.services, scopeCatalogOf(info.schema), {
+      owner: callerOf(context),
+      scopes,
+      maxAgeSeconds: maxAgeSeconds ?? null,
+      recipient: recipient ?? null,
+      issuingToken: tokenOf(context.auth),
+    });
+    return ScopedTokenPayload.from(issued);
+  }
+
+  @IsAuthenticated()
+  @ManagesCredentials()
   @Query(() => [TokenInfo], {
     nullable: true,
-    description: "The caller's live login and bearer tokens, newest first.",
+    description: "The caller's live tokens of every kind, newest first.",
   })
   async myTokens(@Ctx() context: Context): Promise<TokenInfo[]> {
     const caller = callerOf(context);
@@ -53,6 +80,7 @@ export class TokenResolver {
   }
 
   @IsAdmin()
+  @ManagesCredentials()
   @Query(() => [TokenInfo], { nullable: true, description: "Staff only: a user's live tokens." })
   async tokens(@Arg('userId', () => ID) userId: string, @Ctx() context: Context): Promise<TokenInfo[]> {
     const staff = callerOf(context);
@@ -65,6 +93,7 @@ export class TokenResolver {
   }
 
   @IsAuthenticated()
+  @ManagesCredentials()
   @Mutation(() => Boolean, {
     nullable: true,
     description: "Revokes one of the caller's tokens (staff: anyone's).",
@@ -78,6 +107,7 @@ export class TokenResolver {
   }
 
   @IsAuthenticated()
+  @ManagesCredentials()
   @Mutation(() => Int, {
     nullable: true,
     description: 'Revokes every token of the caller, this one included; returns how many.',

@@ -2,6 +2,7 @@ import { Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { changeOwnPassword, createUser, findUserById, listUsers, setUserActive } from '../accounts/users';
 import { type Principal, tokenOf } from '../authentication/principal';
 import type { Context } from '../context';
+import { ManagesCredentials } from '../tokens/scopes';
 import { parseId } from '../database/ids';
 import { NotFound, PermissionDenied } from '../errors';
 import { canManageUser } from '../permissions/can-manage-user';
@@ -21,6 +22,7 @@ export class UserResolver {
   }
 
   @IsAdmin()
+  @ManagesCredentials()
   @Query(() => UserConnection, { nullable: true, description: 'Staff only: every user, by id.' })
   async users(@Args(() => PageArgs) args: PageArgs, @Ctx() context: Context): Promise<Connection<Principal>> {
     const page = parsePage('users', args);
@@ -29,6 +31,7 @@ export class UserResolver {
   }
 
   @IsAuthenticated()
+  @ManagesCredentials()
   @Mutation(() => Boolean, {
     nullable: true,
     description: "Changes the caller's password and revokes all their other tokens; this one stays valid.",
@@ -49,12 +52,14 @@ export class UserResolver {
   }
 
   @IsAdmin()
+  @ManagesCredentials()
   @Mutation(() => UserType, { nullable: true, description: 'Staff only: creates a user.' })
   createUser(@Args(() => CreateUserArgs) args: CreateUserArgs, @Ctx() context: Context): Promise<Principal> {
     return createUser(context.em, context.services, args, callerOf(context));
   }
 
   @IsAdmin()
+  @ManagesCredentials()
   @Mutation(() => UserType, {
     nullable: true,
     description: "Staff only: activates or deactivates a user; a deactivated user's tokens stop working.",

@@ -12,7 +12,7 @@ import { User } from '../entities/user.entity';
 import { InvalidInput } from '../errors';
 import { canManageUser } from '../permissions/can-manage-user';
 import { liveTokenFilter, liveTokenSql } from './live-token';
-import { generateToken } from './token-format';
+import { generateToken, type RandomTokenKind } from './token-format';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -32,6 +32,9 @@ export interface TokenRecord {
   lastUsedAt: Date | null;
   /** The staff member who issued it for its owner, if anyone did. */
   createdBy: TokenCreator | null;
+  /** A scoped token's scopes and recipient; null for other kinds. */
+  scopes: string[] | null;
+  recipient: string | null;
 }
 
 export interface IssuedToken {
@@ -50,7 +53,7 @@ export function daysFrom(now: Date, days: number): Date {
 /** Stores a new token for the locked user. */
 export async function issueToken(
   locked: LockedUser,
-  options: { kind: TokenKind; name: string; expiresAt: Date; createdBy: TokenCreator | null },
+  options: { kind: RandomTokenKind; name: string; expiresAt: Date; createdBy: TokenCreator | null },
 ): Promise<IssuedToken> {
   const { tx, user, now } = locked;
   const secret = generateToken(options.kind);
@@ -70,7 +73,7 @@ export async function issueToken(
   return {
     plaintext: secret.plaintext,
     owner: user,
-    token: { ...recordFields(token), createdBy: options.createdBy },
+    token: { ...recordFields(token), createdBy: options.createdBy, scopes: null, recipient: null },
   };
 }
 
@@ -83,7 +86,10 @@ interface RevokedToken {
   createdBy: TokenCreator | null;
 }
 
-/** Revokes the locked user's live tokens that match (all by default) and returns them. */
+/**
+ * Revokes the locked user's live tokens that match and returns them. Revoking all of them (no token and no kind
+ * named) ends every session of the user: their auth epoch moves on too, which every scoped token checks.
+ */
 export async function revokeTokens(
   locked: LockedUser,
   which: { tokenId?: number; kind?: TokenKind; exceptTokenId?: number } = {},
@@ -106,6 +112,10 @@ export async function revokeTokens(
     params,
   );
   if (rows.length > 0) locked.revokesAccess();
+  if (which.tokenId === undefined && which.kind === undefined) {
+    await locked.tx.execute('update users set auth_epoch = auth_epoch + 1 where id = ?', [locked.user.id]);
+    locked.revokesAccess();
+  }
   return rows.map((row) => ({
     id: Number(row.id),
     kind: row.kind as TokenKind,
@@ -133,7 +143,8 @@ export function rotateToken(
   return withLockedUser(em, services, request.userId, async (locked) => {
     if (!locked.user.isActive) return null;
     const [old] = await revokeTokens(locked, { tokenId: request.tokenId });
-    if (!old) return null;
+    // A scoped token is never rotated (rotateToken is outside every scope); a successor would need new claims.
+    if (!old || old.kind === TokenKind.SCOPED) return null;
     const issued = await issueToken(locked, {
       kind: old.kind,
       name: old.name,
@@ -262,10 +273,12 @@ function toRecord(token: ApiToken): TokenRecord {
   return {
     ...recordFields(token),
     createdBy: creator ? { id: creator.id, username: creator.username } : null,
+    scopes: token.scopes,
+    recipient: token.recipient,
   };
 }
 
-function recordFields(token: ApiToken): Omit<TokenRecord, 'createdBy'> {
+function recordFields(token: ApiToken): Omit<TokenRecord, 'createdBy' | 'scopes' | 'recipient'> {
   const { id, kind, name, prefix, createdAt, expiresAt, lastUsedAt } = token;
   return { id, kind, name, prefix, createdAt, expiresAt, lastUsedAt };
 }

@@ -14,7 +14,12 @@ const RANDOM_LENGTH = 30;
 const CHECKSUM_LENGTH = 6;
 const DISPLAY_LENGTH = 8;
 
-const KIND_PREFIXES: Record<TokenKind, string> = { [TokenKind.LOGIN]: 'tgl', [TokenKind.BEARER]: 'tgb' };
+/** The kinds whose tokens are random secrets (scoped tokens are signed: scoped-token-signer.ts). */
+export type RandomTokenKind = TokenKind.LOGIN | TokenKind.BEARER;
+const KIND_PREFIXES: Record<RandomTokenKind, string> = {
+  [TokenKind.LOGIN]: 'tgl',
+  [TokenKind.BEARER]: 'tgb',
+};
 
 const TOKEN_PATTERN = /^([a-z]{3})_([0-9A-Za-z]{30})([0-9A-Za-z]{6})$/;
 
@@ -24,20 +29,20 @@ export interface GeneratedToken {
   displayPrefix: string;
 }
 
-export function generateToken(kind: TokenKind): GeneratedToken {
+export function generateToken(kind: RandomTokenKind): GeneratedToken {
   const random = randomBase62(RANDOM_LENGTH);
   const plaintext = `${KIND_PREFIXES[kind]}_${random}${checksum(random)}`;
   return { plaintext, digest: digestToken(plaintext), displayPrefix: displayPrefixOf(plaintext) };
 }
 
 /** The token's kind when it is well-formed with a valid checksum, otherwise null. */
-export function parseTokenKind(candidate: string): TokenKind | null {
+export function parseTokenKind(candidate: string): RandomTokenKind | null {
   const match = TOKEN_PATTERN.exec(candidate);
   if (!match) return null;
   const [, prefix, random, check] = match as unknown as [string, string, string, string];
   if (checksum(random) !== check) return null;
   const entry = Object.entries(KIND_PREFIXES).find(([, value]) => value === prefix);
-  return entry ? (entry[0] as TokenKind) : null;
+  return entry ? (entry[0] as RandomTokenKind) : null;
 }
 
 export function digestToken(plaintext: string): string {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { BcryptPool } from '../../src/accounts/bcrypt-pool';
 import { PasswordHasher } from '../../src/accounts/passwords';
 
 /** A real Django REST Framework export, in the read-only shared folder beside the checkout (see its README). */
@@ -94,5 +95,22 @@ describe('PasswordHasher', () => {
       valid: false,
       needsRehash: false,
     });
+  });
+});
+
+describe('the dummy hash for unknown users', () => {
+  it('is computed again after a failed attempt instead of failing every later check', async () => {
+    const hasher = new PasswordHasher(10, 1);
+    try {
+      const hash = jest
+        .spyOn(BcryptPool.prototype, 'hash')
+        .mockRejectedValueOnce(new Error('worker crashed'));
+      await expect(hasher.verify('anything', null)).rejects.toThrow('worker crashed');
+      expect(await hasher.verify('anything', null)).toEqual({ valid: false, needsRehash: false });
+      expect(hash).toHaveBeenCalledTimes(2);
+    } finally {
+      jest.restoreAllMocks();
+      await hasher.close();
+    }
   });
 });

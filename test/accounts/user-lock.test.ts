@@ -76,7 +76,7 @@ describe('withLockedUser', () => {
 
   it('is the only maker of a LockedUser', () => {
     const construct = LockedUser as unknown as new (...args: unknown[]) => LockedUser;
-    expect(() => new construct(Symbol('LockedUser'), null, null, '', new Date())).toThrow(
+    expect(() => new construct(Symbol('LockedUser'), null, null, '', 0, new Date())).toThrow(
       'A LockedUser comes only from withLockedUser.',
     );
   });

@@ -23,7 +23,7 @@ function lookup(id: number, expiresAt = new Date(NOW.getTime() + HOUR)): TokenLo
     date_joined: NOW.toISOString(),
     last_login: null,
   });
-  return { user, token };
+  return { user, token, recipient: null };
 }
 
 async function listeningCache(options: { ttlMs?: number; maxEntries?: number } = {}) {

@@ -59,8 +59,10 @@ describe('the Basic scheme', () => {
       headers: { authorization: basic(`${user.username}:${TEST_PASSWORD}`) },
     });
     expect(response.status).toBe(401);
-    expect(errorOf(response).message).toBe('Unsupported authorization scheme; use Token or Bearer.');
-    expect(response.headers.get('www-authenticate')).toBe(CHALLENGE);
+    expect(errorOf(response).message).toBe(
+      'Unsupported authorization scheme; use Token, Bearer or TmpToken.',
+    );
+    expect(response.headers.get('www-authenticate')).toBe(`${CHALLENGE}, TmpToken realm="tokengate"`);
   });
 
   it('authenticates the user with the right password, with no token behind the request', async () => {

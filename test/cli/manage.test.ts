@@ -194,7 +194,7 @@ describe('manage', () => {
     const noUser = await runCli(['token:create'], env);
     expect(noUser.code).toBe(2);
     expect(noUser.stderr).toBe(
-      'Expected 1 argument(s). Usage: token:create USERNAME [-r|--rotate] [--bearer --name NAME [--days DAYS]]\n',
+      'Expected 1 argument(s). Usage: token:create USERNAME [-r|--rotate] [--bearer --name NAME [--days DAYS]] [--scoped --scope Query.me [--scope ...] [--seconds N] [--recipient R]]\n',
     );
     const badFlag = await runCli(['token:create', 'x', '--frobnicate'], env);
     expect(badFlag.code).toBe(2);

@@ -193,6 +193,7 @@ describe("tokengate's own schema", () => {
     'Query.track': 'isAuthenticatedOrReadOnly',
     'Mutation.login': 'allowAny',
     'Mutation.rotateToken': 'isAuthenticated',
+    'Mutation.scopedToken': 'isAuthenticated',
     'Mutation.logout': 'isAuthenticated',
     'Mutation.createBearerToken': 'isAuthenticated',
     'Mutation.revokeToken': 'isAuthenticated',

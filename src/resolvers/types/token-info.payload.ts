@@ -6,7 +6,7 @@ import type { IssuedToken, TokenRecord } from '../../tokens/api-tokens';
 registerEnumType(TokenKind, {
   name: 'TokenKind',
   description:
-    'LOGIN tokens come from `login` (send as `Token`); BEARER tokens are named personal tokens (send as `Bearer`).',
+    'LOGIN tokens come from `login` (send as `Token`); BEARER tokens are named personal tokens (send as `Bearer`); SCOPED tokens come from `scopedToken` (send as `TmpToken`).',
 });
 
 @AllowAny()
@@ -31,7 +31,9 @@ export class TokenInfo {
   @Field(() => String, { description: "A bearer token's name, or a login token's client (its user agent)." })
   name!: string;
 
-  @Field(() => String, { description: 'The start of the token, to recognise it.' })
+  @Field(() => String, {
+    description: 'A short part of the token, to recognise it (a scoped token: its end).',
+  })
   prefix!: string;
 
   @Field(() => Date)
@@ -48,6 +50,12 @@ export class TokenInfo {
     description: 'Set when staff issued the token for its owner.',
   })
   createdBy!: TokenCreator | null;
+
+  @Field(() => [String], { nullable: true, description: "A scoped token's scopes." })
+  scopes!: string[] | null;
+
+  @Field(() => String, { nullable: true, description: 'Who a scoped token was for.' })
+  recipient!: string | null;
 
   @Field(() => Boolean, { description: 'This is the token that authenticated the current request.' })
   isCurrent!: boolean;
@@ -69,6 +77,35 @@ export class BearerTokenPayload {
   static from(issued: IssuedToken): BearerTokenPayload {
     return Object.assign(new BearerTokenPayload(), {
       token: issued.plaintext,
+      info: TokenInfo.from(issued.token),
+    });
+  }
+}
+
+@AllowAny()
+@ObjectType({ description: 'A new scoped token. The token is shown only here, once.' })
+export class ScopedTokenPayload {
+  @Field(() => String, { description: 'Send it as `Authorization: TmpToken <token>`.' })
+  token!: string;
+
+  @Field(() => Date)
+  expiresAt!: Date;
+
+  @Field(() => [String])
+  scopes!: string[];
+
+  @Field(() => String, { nullable: true })
+  recipient!: string | null;
+
+  @Field(() => TokenInfo)
+  info!: TokenInfo;
+
+  static from(issued: IssuedToken): ScopedTokenPayload {
+    return Object.assign(new ScopedTokenPayload(), {
+      token: issued.plaintext,
+      expiresAt: issued.token.expiresAt,
+      scopes: issued.token.scopes ?? [],
+      recipient: issued.token.recipient,
       info: TokenInfo.from(issued.token),
     });
   }
