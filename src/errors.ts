@@ -17,7 +17,11 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export class AppError extends GraphQLError {
   constructor(code: ErrorCode, message: string, httpStatus?: number, headers?: Map<string, string>) {
     super(message, {
-      extensions: { code, ...(httpStatus ? { http: { status: httpStatus, headers } } : {}) },
+      // Apollo reads `http.headers` as a Map when it is there: leave it out rather than undefined.
+      extensions: {
+        code,
+        ...(httpStatus ? { http: headers ? { status: httpStatus, headers } : { status: httpStatus } } : {}),
+      },
     });
   }
 

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { pino } from 'pino';
+import { type LoggerOptions, pino } from 'pino';
 import { type AuditLog, auditLogTo } from './audit-log';
 import { PasswordHasher } from './accounts/passwords';
 import { ApiTokenScheme } from './authentication/api-token.scheme';
@@ -62,23 +62,21 @@ export function createServices(
 
 /** The JSON log, to standard output (the server) or standard error (the CLI, whose output is its answer). */
 export function createLogger(config: Pick<Config, 'logLevel'>, destination: 1 | 2 = 1): FastifyBaseLogger {
-  return pino(
-    {
-      level: config.logLevel,
-      redact: ['req.headers.authorization', 'req.headers.cookie'],
-      // A request's URL may carry a scoped token (?token=): it never reaches the log.
-      serializers: {
-        req: (req: { method?: string; url?: string }) => ({
-          method: req.method,
-          url: redactTokenParameter(req.url),
-        }),
-      },
-    },
-    pino.destination({ dest: destination, sync: true }),
-  );
+  return pino(loggerOptions(config.logLevel), pino.destination({ dest: destination, sync: true }));
 }
 
-/** The URL with the value of any `token` query parameter replaced. */
-export function redactTokenParameter(url: string | undefined): string | undefined {
-  return url?.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]');
+/** What every log of tokengate keeps out: credentials in headers, and a token in a request's URL. */
+export function loggerOptions(level: string): LoggerOptions {
+  return {
+    level,
+    redact: ['req.headers.authorization', 'req.headers.cookie'],
+    // This runs after Fastify's own request serializer, whatever that puts in.
+    formatters: { log: redactRequestUrl },
+  };
+}
+
+function redactRequestUrl(entry: Record<string, unknown>): Record<string, unknown> {
+  const req = entry.req as { url?: unknown } | undefined;
+  if (typeof req?.url !== 'string') return entry;
+  return { ...entry, req: { ...req, url: req.url.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]') } };
 }

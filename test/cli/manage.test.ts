@@ -14,11 +14,12 @@ import {
   uniqueUsername,
 } from '../support/test-server';
 
+const SECRET_KEY = 'the CLI tests sign scoped tokens with this key';
 let server: TestServer;
 let env: Record<string, string>;
 beforeAll(async () => {
   // The CLI is another process: its changes reach the server through the database triggers' NOTIFY.
-  server = await startTestServer({}, { authChannel: AUTH_CHANNEL });
+  server = await startTestServer({ secretKey: SECRET_KEY }, { authChannel: AUTH_CHANNEL });
   env = { DATABASE_URL: testDatabaseUrl() };
 });
 afterAll(() => server.close());
@@ -318,5 +319,48 @@ describe('manage', () => {
     ]);
     expect(created.stdout).toMatch(/^Generated token tgb_/);
     expect(created.stderr).not.toContain(created.stdout.split(' ')[2]!.trim());
+  });
+
+  it('token:create --scoped issues a scoped token through the same rules as the API', async () => {
+    const username = uniqueUsername();
+    await runCli(['createuser', '--username', username, '--no-input'], {
+      ...env,
+      TOKENGATE_PASSWORD: PASSWORD,
+    });
+    const keyed = { ...env, SECRET_KEY };
+    const created = await runCli(
+      [
+        'token:create',
+        username,
+        '--scoped',
+        '--scope',
+        'Query.me',
+        '--seconds',
+        '600',
+        '--recipient',
+        'backup job',
+      ],
+      keyed,
+    );
+    expect(created.code).toBe(0);
+    const token = /^Generated token (tgs\.\S+) for user /.exec(created.stdout)![1]!;
+    const me = await graphql(server, '{ me { username } }', {
+      headers: { authorization: `TmpToken ${token}` },
+    });
+    expect(me.body.data?.me).toEqual({ username });
+    const outside = await graphql(server, '{ tracks { edges { cursor } } }', {
+      headers: { authorization: `TmpToken ${token}` },
+    });
+    expect(outside.status).toBe(403);
+    expect(
+      await runCli(['token:create', username, '--scoped', '--scope', 'Mutation.login'], keyed),
+    ).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('These scopes cannot be granted: "Mutation.login".') as string,
+    });
+    expect(await runCli(['token:create', username, '--scope', 'Query.me'], keyed)).toMatchObject({
+      code: 2,
+      stderr: '--scope, --seconds and --recipient go with --scoped.\n',
+    });
   });
 });
