@@ -14,7 +14,7 @@ import Fastify, {
 import type { GraphQLFormattedError } from 'graphql';
 import { type Context, createContext } from './context';
 import { ErrorCode } from './errors';
-import { passwordFieldLimitRule } from './graphql/password-field-limit.rule';
+import { credentialFieldLimitRule } from './graphql/credential-field-limit.rule';
 import { scopeCheckPlugin } from './graphql/scope-check.plugin';
 import { assertEveryFieldProtected, protectSchema } from './permissions/directives';
 import { describeError } from './logging';
@@ -39,6 +39,12 @@ export async function buildApp(orm: MikroORM, services: Services): Promise<Fasti
     credentials: false,
     maxAge: 600,
   });
+  app.addHook('onSend', (request, reply, payload, done) => {
+    reply.header('x-content-type-options', 'nosniff');
+    // GraphQL answers are per caller and may carry a new token: no shared or browser cache may keep them.
+    if (request.url.startsWith(GRAPHQL_PATH)) reply.header('cache-control', 'no-store');
+    done(null, payload);
+  });
   app.setErrorHandler((error: FastifyError, _request, reply) => {
     const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) app.log.error({ err: describeError(error) }, 'request failed');
@@ -58,7 +64,7 @@ export async function buildApp(orm: MikroORM, services: Services): Promise<Fasti
     persistedQueries: false,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
-    validationRules: [passwordFieldLimitRule],
+    validationRules: [credentialFieldLimitRule],
     // Shutdown is ours (src/server.ts): Apollo's own signal handler would race it and re-raise the signal.
     stopOnTerminationSignals: false,
     logger: app.log,

@@ -28,8 +28,8 @@ export async function createContext(
   reply: FastifyReply,
 ): Promise<Context> {
   const em = orm.em.fork();
-  const headers = credentialsOf(request, reply, services);
-  const authentication = await services.authenticator.authenticate(headers, {
+  const header = credentialsOf(request, reply, services);
+  const authentication = await services.authenticator.authenticate(header, {
     em,
     now: services.clock.now(),
   });
@@ -50,12 +50,14 @@ export async function createContext(
   };
 }
 
-/** The Authorization header values to authenticate: the request's own, or one made from the token parameter. */
-function credentialsOf(request: FastifyRequest, reply: FastifyReply, services: Services): string[] {
-  const headers = authorizationHeaders(request);
-  const parameter = (request.query as Record<string, unknown> | undefined)?.token;
-  if (parameter === undefined) return headers;
+/** The Authorization header to authenticate: the request's own, or one made from the token parameter. */
+function credentialsOf(request: FastifyRequest, reply: FastifyReply, services: Services): string | undefined {
   const refuse = (message: string) => new AppError(ErrorCode.BadRequest, message, 400);
+  const headers = authorizationHeaders(request);
+  // Node keeps the first of several, a proxy in front may have checked another: which one counts is unclear.
+  if (headers.length > 1) throw refuse('Send one Authorization header, not several.');
+  const parameter = (request.query as Record<string, unknown> | undefined)?.token;
+  if (parameter === undefined) return headers[0];
   if (!services.config.allowTokenQueryParam) {
     throw refuse(
       'The token query parameter is not accepted here; send the token in the Authorization header.',
@@ -68,7 +70,7 @@ function credentialsOf(request: FastifyRequest, reply: FastifyReply, services: S
     throw refuse('Send one token, either in the Authorization header or as the token query parameter.');
   }
   reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
-  return [`TmpToken ${parameter}`];
+  return `TmpToken ${parameter}`;
 }
 
 /** Every Authorization header of the request: Node keeps only the first, and a proxy might keep the last. */

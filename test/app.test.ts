@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { startTestServer, type TestServer } from './support/test-server';
+import { graphql, makeUser, startTestServer, TEST_PASSWORD, type TestServer } from './support/test-server';
 
 const LOGIN = 'mutation { login(username: "nobody", password: "whatever") { token } }';
 
@@ -132,5 +132,26 @@ describe('the HTTP app when the database cannot be reached', () => {
     const response = await fetch(`${server.url}/healthz`);
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({ status: 'database unavailable' });
+  });
+});
+
+describe('response headers', () => {
+  it('forbid sniffing everywhere, and caching of every GraphQL answer (a new token among them)', async () => {
+    const server = await startTestServer();
+    try {
+      const user = await makeUser(server);
+      const login = await graphql(server, LOGIN, {
+        variables: { username: user.username, password: TEST_PASSWORD },
+      });
+      expect(login.headers.get('cache-control')).toBe('no-store');
+      expect(login.headers.get('x-content-type-options')).toBe('nosniff');
+      const refused = await graphql(server, '{ me { id } }', { headers: { authorization: 'Token nope' } });
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('cache-control')).toBe('no-store');
+      const health = await fetch(`${server.url}/healthz`);
+      expect(health.headers.get('x-content-type-options')).toBe('nosniff');
+    } finally {
+      await server.close();
+    }
   });
 });

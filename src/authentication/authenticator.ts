@@ -1,8 +1,9 @@
 /**
  * Runs the enabled authentication schemes for a request, DRF-style: the header's keyword picks the scheme, and a
  * credential that is presented but refused fails the whole request with HTTP 401 and a WWW-Authenticate
- * challenge listing the enabled schemes. Nothing presented means anonymous; an unknown keyword, a repeated
- * Authorization header or a refused credential never silently falls back to anonymous.
+ * challenge listing the enabled schemes. Nothing presented means anonymous; an unknown keyword or a refused
+ * credential never silently falls back to anonymous. (Several Authorization headers are refused before this:
+ * context.ts.)
  */
 import { AuthenticationFailed, INVALID_TOKEN_MESSAGE } from '../errors';
 import { parseAuthorizationHeader } from './authorization-header';
@@ -15,9 +16,8 @@ export class Authenticator {
   constructor(private readonly schemes: readonly AuthScheme[]) {}
 
   /** The caller, or null for an anonymous request; throws AuthenticationFailed. */
-  async authenticate(headerValues: readonly string[], request: AuthRequest): Promise<Authentication | null> {
-    if (headerValues.length > 1) throw this.fail(INVALID_TOKEN_MESSAGE, null);
-    const header = parseAuthorizationHeader(headerValues[0]);
+  async authenticate(headerValue: string | undefined, request: AuthRequest): Promise<Authentication | null> {
+    const header = parseAuthorizationHeader(headerValue);
     if (!header) return null;
     const scheme = this.findScheme(header.keyword);
     if (!scheme) {

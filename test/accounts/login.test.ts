@@ -197,7 +197,8 @@ describe('login', () => {
       const response = await graphql(server, query);
       expect(response.status).toBe(400);
       expect(response.body.errors?.[0]).toMatchObject({
-        message: 'A request may run only one of login, changePassword and createUser.',
+        message:
+          'A request may run only one of login, rotateToken, createBearerToken, scopedToken, changePassword and createUser.',
         extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
       });
     }

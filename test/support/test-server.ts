@@ -22,6 +22,11 @@ export class TestClock implements Clock {
   advance(milliseconds: number): void {
     this.current += milliseconds;
   }
+
+  /** Brings the clock up to real time, for what another process made with the system clock (the CLI). */
+  catchUp(): void {
+    this.current = Math.max(this.current, Date.now());
+  }
 }
 
 export const DAY_MS = 24 * 60 * 60 * 1000;

@@ -62,16 +62,18 @@ describe('ScopedTokenSigner', () => {
     }
   });
 
-  it('refuses every single-character change of a token (property)', () => {
+  it('refuses every single-character change of a token', () => {
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ ';
-    fc.assert(
-      fc.property(fc.nat(token.length - 1), fc.constantFrom(...alphabet), (at, character) => {
-        fc.pre(token[at] !== character);
+    let tried = 0;
+    for (let at = 0; at < token.length; at++) {
+      for (const character of alphabet) {
+        if (token[at] === character) continue;
         const changed = token.slice(0, at) + character + token.slice(at + 1);
         expect(signer.verify(changed, NOW, DAY)).toBeNull();
-      }),
-      { numRuns: 2000 },
-    );
+        tried += 1;
+      }
+    }
+    expect(tried).toBeGreaterThan(token.length * 60);
   });
 
   it('refuses other spellings: padding, other base64 alphabets, swapped, missing or extra segments (property)', () => {
