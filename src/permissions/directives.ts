@@ -79,6 +79,9 @@ export function protectSchema(
   defaultPermission: BuiltInPermissionName,
 ): GraphQLSchema {
   const byCoordinate = new Map<string, AppliedPermission[]>();
+  const rootTypeNames = new Set(
+    [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].map((type) => type?.name),
+  );
   const fallback = [
     { label: `${defaultPermission} (default)`, permission: BUILT_IN_PERMISSIONS[defaultPermission] },
   ];
@@ -90,23 +93,37 @@ export function protectSchema(
         permissionsOn(schema, schema.getType(typeName)!, typeName) ??
         fallback;
       byCoordinate.set(coordinate, applied);
-      return { ...field, resolve: guard(field.resolve ?? defaultFieldResolver, applied) };
+      // On a field of a record (not a root field), the record is the object that object rules judge.
+      const judgesParent = !rootTypeNames.has(typeName);
+      return { ...field, resolve: guard(field.resolve ?? defaultFieldResolver, applied, judgesParent) };
     },
   });
   fieldPermissions.set(protectedSchema, byCoordinate);
   return protectedSchema;
 }
 
-function guard(resolve: GraphQLFieldResolver<unknown, Context>, applied: AppliedPermission[]) {
-  const guarded: ProtectedResolver = (parent, args, context, info) => {
-    for (const { permission } of applied) {
-      if (!permission.hasPermission(context, info)) throw denial(context);
-      // On a field of a record (not a root field), the record is the object the rule judges.
-      const isRootField = info.parentType === info.schema.getRootType(info.operation.operation);
-      if (!isRootField && permission.hasObjectPermission?.(context, parent) === false) throw denial(context);
-    }
-    return resolve(parent, args, context, info);
-  };
+/** The field's resolver behind its permission checks; everything that can be decided here is, not per call. */
+function guard(
+  resolve: GraphQLFieldResolver<unknown, Context>,
+  applied: AppliedPermission[],
+  judgesParent: boolean,
+) {
+  const permissions = applied.map(({ permission }) => permission);
+  const objectRules = judgesParent
+    ? permissions.filter((permission) => permission.hasObjectPermission !== undefined)
+    : [];
+  const open = permissions.every((permission) => permission === BUILT_IN_PERMISSIONS.allowAny);
+  const guarded: ProtectedResolver = open
+    ? (parent, args, context, info) => resolve(parent, args, context, info)
+    : (parent, args, context, info) => {
+        for (const permission of permissions) {
+          if (!permission.hasPermission(context, info)) throw denial(context);
+        }
+        for (const rule of objectRules) {
+          if (!rule.hasObjectPermission!(context, parent)) throw denial(context);
+        }
+        return resolve(parent, args, context, info);
+      };
   guarded[PROTECTED] = applied;
   return guarded;
 }
