@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Migrator } from '@mikro-orm/migrations';
 import { PROJECT_ROOT } from './src/config';
 import { ApiToken } from './src/entities/api-token.entity';
+import { LoginThrottleCounter } from './src/entities/login-throttle.entity';
 import { Track } from './src/entities/track.entity';
 import { User } from './src/entities/user.entity';
 import { migrationsList } from './src/migrations';
@@ -12,7 +13,7 @@ import { migrationsList } from './src/migrations';
  * time (embedded PostgreSQL or DATABASE_URL), see src/database/orm.ts.
  */
 export default defineConfig({
-  entities: [User, ApiToken, Track],
+  entities: [User, ApiToken, Track, LoginThrottleCounter],
   extensions: [Migrator],
   discovery: { requireEntitiesArray: true },
   forceUtcTimezone: true,

@@ -36,6 +36,9 @@ export interface Config {
   secretKeyFallbacks: string[];
   scopedTokenMaxAgeSeconds: number;
   allowTokenQueryParam: boolean;
+  loginFailuresPerAccount: number;
+  loginFailuresPerAddress: number;
+  loginFailureWindowSeconds: number;
   /** What guards a field that has no permission directive of its own or on its type. */
   defaultPermission: BuiltInPermissionName;
   logRequests: boolean;
@@ -86,6 +89,9 @@ export function loadConfig(env: Env = process.env): Config {
     ...readSecretKeys(env, environment),
     scopedTokenMaxAgeSeconds: readInteger(env, 'SCOPED_TOKEN_MAX_AGE_SECONDS', 86_400, 60, 30 * 86_400),
     allowTokenQueryParam: readBoolean(env, 'ALLOW_TOKEN_QUERY_PARAM', false),
+    loginFailuresPerAccount: readInteger(env, 'LOGIN_FAILURES_PER_ACCOUNT', 10, 1, 10_000),
+    loginFailuresPerAddress: readInteger(env, 'LOGIN_FAILURES_PER_ADDRESS', 100, 1, 1_000_000),
+    loginFailureWindowSeconds: readInteger(env, 'LOGIN_FAILURE_WINDOW_SECONDS', 900, 1, 86_400),
     defaultPermission: readChoice(env, 'DEFAULT_PERMISSION', BUILT_IN_PERMISSION_NAMES, 'isAuthenticated'),
     logRequests: readBoolean(env, 'LOG_REQUESTS', false),
     logLevel: readChoice(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'silent'], 'info'),

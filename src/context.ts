@@ -17,7 +17,7 @@ export interface Context {
   em: EntityManager;
   user: Principal | null;
   auth: Auth | null;
-  client: { userAgent: string | null };
+  client: { userAgent: string | null; address: string };
   services: Services;
 }
 
@@ -32,6 +32,7 @@ export async function createContext(
   const authentication = await services.authenticator.authenticate(header, {
     em,
     now: services.clock.now(),
+    clientAddress: request.ip,
   });
   if (authentication?.auth.scheme === 'tmptoken') {
     const { token, recipient } = authentication.auth;
@@ -45,7 +46,7 @@ export async function createContext(
     em,
     user: authentication?.user ?? null,
     auth: authentication?.auth ?? null,
-    client: { userAgent: request.headers['user-agent'] ?? null },
+    client: { userAgent: request.headers['user-agent'] ?? null, address: request.ip },
     services,
   };
 }

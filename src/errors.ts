@@ -6,6 +6,7 @@ export const ErrorCode = {
   Forbidden: 'FORBIDDEN',
   BadUserInput: 'BAD_USER_INPUT',
   NotFound: 'NOT_FOUND',
+  RateLimited: 'RATE_LIMITED',
   /** HTTP-level refusals before GraphQL runs: malformed body, wrong method, unknown path. */
   BadRequest: 'BAD_REQUEST',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
@@ -68,5 +69,17 @@ export class InvalidInput extends AppError {
 export class NotFound extends AppError {
   constructor(message: string) {
     super(ErrorCode.NotFound, message);
+  }
+}
+
+/** Too many failed password checks for this account or address: try again after `retryAfterSeconds`. */
+export class Throttled extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(
+      ErrorCode.RateLimited,
+      `Too many failed attempts; try again in ${retryAfterSeconds} seconds.`,
+      429,
+      new Map([['retry-after', String(retryAfterSeconds)]]),
+    );
   }
 }

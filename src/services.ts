@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { type LoggerOptions, pino } from 'pino';
 import { type AuditLog, auditLogTo } from './audit-log';
+import { LoginThrottle } from './accounts/login-throttle';
 import { PasswordHasher } from './accounts/passwords';
 import { ApiTokenScheme } from './authentication/api-token.scheme';
 import { AuthCache } from './authentication/auth-cache';
@@ -24,6 +25,7 @@ export interface Services {
   log: FastifyBaseLogger;
   audit: AuditLog;
   scopedTokens: ScopedTokenSigner;
+  loginThrottle: LoginThrottle;
 }
 
 export function createServices(
@@ -41,10 +43,12 @@ export function createServices(
   });
   const passwords = new PasswordHasher(config.bcryptCost, config.passwordHashWorkers);
   const scopedTokens = new ScopedTokenSigner(resolveSecretKey(config), config.secretKeyFallbacks);
+  const clock = options.clock ?? systemClock;
+  const loginThrottle = new LoginThrottle(config, clock);
   const schemes: Record<AuthSchemeName, () => AuthScheme> = {
     token: () => new ApiTokenScheme('token', authCache, onBackgroundError),
     bearer: () => new ApiTokenScheme('bearer', authCache, onBackgroundError),
-    basic: () => new BasicScheme(passwords),
+    basic: () => new BasicScheme(passwords, loginThrottle),
     tmptoken: () =>
       new TmpTokenScheme(scopedTokens, config.scopedTokenMaxAgeSeconds, authCache, onBackgroundError),
   };
@@ -53,9 +57,10 @@ export function createServices(
     log,
     audit: auditLogTo(log),
     authCache,
-    clock: options.clock ?? systemClock,
+    clock,
     passwords,
     scopedTokens,
+    loginThrottle,
     authenticator: new Authenticator(config.authSchemes.map((name) => schemes[name]())),
   };
 }

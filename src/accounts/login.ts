@@ -14,6 +14,7 @@ export interface LoginRequest {
   password: string;
   /** A label for the new token, such as the client's user agent. */
   clientName: string | null;
+  clientAddress: string;
 }
 
 export interface VerifiedCredentials {
@@ -32,10 +33,13 @@ export interface VerifiedCredentials {
  */
 export async function logIn(
   em: EntityManager,
-  services: Pick<Services, 'passwords' | 'clock' | 'config' | 'authCache' | 'audit'>,
+  services: Pick<Services, 'passwords' | 'clock' | 'config' | 'authCache' | 'audit' | 'loginThrottle'>,
   request: LoginRequest,
 ): Promise<IssuedToken> {
-  const verified = await checkCredentials(em, services.passwords, request.username, request.password);
+  const attempt = { username: request.username, address: request.clientAddress };
+  const verified = await services.loginThrottle.guard(em, attempt, () =>
+    checkCredentials(em, services.passwords, request.username, request.password),
+  );
   if (!verified) throw new NotAuthenticated(INVALID_CREDENTIALS_MESSAGE);
   return withLockedUser(em, services, verified.user.id, async (locked) => {
     if (!locked.user.isActive || locked.passwordHash !== verified.verifiedHash) {

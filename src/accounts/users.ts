@@ -20,7 +20,7 @@ export interface NewUser {
   isSuperuser?: boolean;
 }
 
-export type AccountServices = Pick<Services, 'passwords' | 'clock' | 'authCache' | 'audit'>;
+export type AccountServices = Pick<Services, 'passwords' | 'clock' | 'authCache' | 'audit' | 'loginThrottle'>;
 
 export const USERNAME_PATTERN = new RegExp(`^[\\w.@+-]{1,${COLUMN_LIMITS.username}}$`);
 const EMAIL_PATTERN = /^[^\s@\p{Cc}]+@[^\s@\p{Cc}]+\.[^\s@\p{Cc}]+$/u;
@@ -121,14 +121,24 @@ export async function resetPassword(
 export async function changeOwnPassword(
   em: EntityManager,
   services: AccountServices,
-  request: { user: Principal; currentPassword: string; newPassword: string; keepTokenId: number | null },
+  request: {
+    user: Principal;
+    currentPassword: string;
+    newPassword: string;
+    keepTokenId: number | null;
+    clientAddress: string;
+  },
 ): Promise<void> {
   const [row] = await em.execute<{ password: string }[]>('select password from users where id = ?', [
     request.user.id,
   ]);
   const verifiedHash = row?.password ?? null;
-  const check = await services.passwords.verify(request.currentPassword, verifiedHash);
-  if (!check.valid) throw new NotAuthenticated(INVALID_CREDENTIALS_MESSAGE);
+  const attempt = { username: request.user.username, address: request.clientAddress };
+  const check = await services.loginThrottle.guard(em, attempt, async () => {
+    const result = await services.passwords.verify(request.currentPassword, verifiedHash);
+    return result.valid ? result : null;
+  });
+  if (!check) throw new NotAuthenticated(INVALID_CREDENTIALS_MESSAGE);
   validateNewPassword(request.newPassword);
   const passwordHash = await services.passwords.hash(request.newPassword);
   await withLockedUser(em, services, request.user.id, async (locked) => {

@@ -6,6 +6,8 @@ import type { Authentication } from './principal';
 export interface AuthRequest {
   em: EntityManager;
   now: Date;
+  /** The client's address, for the password throttle. */
+  clientAddress: string;
 }
 
 /**

@@ -2,10 +2,11 @@
  * `Authorization: Basic <base64(username:password)>`, DRF's BasicAuthentication: "only appropriate for testing".
  * Off unless AUTH_SCHEMES lists `basic`. The credential is parsed strictly (RFC 7617: canonical base64, UTF-8
  * without control characters, split at the first colon) and checked exactly as `login` checks a password: one
- * bcrypt check whatever is wrong, and one generic answer. Basic is never offered in WWW-Authenticate: a browser
+ * bcrypt check whatever is wrong, one generic answer, and the same throttle (login-throttle.ts). Basic is never offered in WWW-Authenticate: a browser
  * would prompt for a password and then send it with every request to this origin.
  */
 import { checkCredentials } from '../accounts/login';
+import type { LoginThrottle } from '../accounts/login-throttle';
 import type { PasswordHasher } from '../accounts/passwords';
 import { INVALID_CREDENTIALS_MESSAGE } from '../errors';
 import { type AuthRequest, type AuthScheme, CredentialsRejected } from './auth-scheme';
@@ -18,12 +19,18 @@ export class BasicScheme implements AuthScheme {
   readonly keyword = 'Basic';
   readonly advertised = false;
 
-  constructor(private readonly passwords: PasswordHasher) {}
+  constructor(
+    private readonly passwords: PasswordHasher,
+    private readonly throttle: LoginThrottle,
+  ) {}
 
   async authenticate(credentials: string, request: AuthRequest): Promise<Authentication> {
     // A malformed credential still costs the bcrypt check (as an impossible username), so timing tells nothing.
     const { username, password } = decodeBasicCredentials(credentials) ?? { username: '', password: '' };
-    const verified = await checkCredentials(request.em, this.passwords, username, password);
+    const attempt = { username, address: request.clientAddress };
+    const verified = await this.throttle.guard(request.em, attempt, () =>
+      checkCredentials(request.em, this.passwords, username, password),
+    );
     if (!verified) throw new CredentialsRejected(INVALID_CREDENTIALS_MESSAGE);
     return { user: verified.user, auth: { scheme: 'basic' } };
   }

@@ -21,8 +21,14 @@ export class AuthResolver {
     @Args(() => LoginArgs) { username, password }: LoginArgs,
     @Ctx() context: Context,
   ): Promise<LoginPayload> {
-    const clientName = context.client.userAgent;
-    return LoginPayload.from(await logIn(context.em, context.services, { username, password, clientName }));
+    const { userAgent: clientName, address: clientAddress } = context.client;
+    const issued = await logIn(context.em, context.services, {
+      username,
+      password,
+      clientName,
+      clientAddress,
+    });
+    return LoginPayload.from(issued);
   }
 
   @IsAuthenticated()

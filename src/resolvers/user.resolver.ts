@@ -47,6 +47,7 @@ export class UserResolver {
       currentPassword,
       newPassword,
       keepTokenId,
+      clientAddress: context.client.address,
     });
     return true;
   }

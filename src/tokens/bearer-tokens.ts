@@ -35,8 +35,10 @@ export async function createBearerToken(
 ): Promise<IssuedToken> {
   const limits = services.config;
   const name = validateTokenName(request.name);
-  const expiresAt = chooseExpiry(limits, request, services.clock.now());
+  chooseExpiry(limits, request, services.clock.now()); // refuse a bad lifetime before taking the lock
   return withLockedUser(em, services, request.ownerId, async (locked) => {
+    // Counted from the same moment as the token's createdAt.
+    const expiresAt = chooseExpiry(limits, request, locked.now);
     const owner = locked.user;
     const { actor } = request;
     const createdBy = actor && actor.id !== owner.id ? { id: actor.id, username: actor.username } : null;

@@ -42,9 +42,10 @@ export async function createScopedToken(
 ): Promise<IssuedToken> {
   const scopes = catalog.validate(request.scopes);
   const recipient = validateRecipient(request.recipient);
-  const now = services.clock.now();
-  const expiresAt = chooseExpiry(services.config.scopedTokenMaxAgeSeconds, request, now);
+  const maxAge = services.config.scopedTokenMaxAgeSeconds;
+  chooseExpiry(maxAge, request, services.clock.now()); // refuse a bad lifetime before taking the lock
   return withLockedUser(em, services, request.owner.id, async (locked) => {
+    const expiresAt = chooseExpiry(maxAge, request, locked.now);
     const { tx, user } = locked;
     if (!user.isActive) throw new InvalidInput(`User "${user.username}" is inactive and cannot have tokens.`);
     if (request.issuingToken) {

@@ -127,6 +127,18 @@ describe('createBearerToken', () => {
     expect(Date.parse(shorter.info.expiresAt) - server.clock.now().getTime()).toBe(3 * DAY_MS);
   });
 
+  it('counts the lifetime from the moment the token is created, however the clock moves meanwhile', async () => {
+    const { login } = await userWithLogin();
+    server.clock.tickOnEveryRead(1);
+    try {
+      const { info } = created(await create(login, { expiresInDays: 7 }));
+      const stored = await server.orm.em.fork().findOneOrFail(ApiToken, Number(info.id));
+      expect(stored.expiresAt.getTime() - stored.createdAt.getTime()).toBe(7 * DAY_MS);
+    } finally {
+      server.clock.tickOnEveryRead(0);
+    }
+  });
+
   it('mints nothing with a token revoked while the request waited for the user (logoutAll, changePassword)', async () => {
     const { user, login } = await userWithLogin();
     let pending: Promise<GraphQLResponse> | undefined;
