@@ -23,6 +23,7 @@ export interface Config {
   bearerTokensPerUser: number;
   bcryptCost: number;
   passwordHashWorkers: number;
+  passwordHashQueueLimit: number;
   authCacheTtlMs: number;
   introspection: boolean;
   landingPage: boolean;
@@ -79,6 +80,7 @@ export function loadConfig(env: Env = process.env): Config {
     ...readBearerTokenLimits(env),
     bcryptCost: readInteger(env, 'BCRYPT_COST', 12, 10, 16),
     passwordHashWorkers: readInteger(env, 'PASSWORD_HASH_WORKERS', 2, 1, 64),
+    passwordHashQueueLimit: readInteger(env, 'PASSWORD_HASH_QUEUE_LIMIT', 32, 1, 100_000),
     authCacheTtlMs: readInteger(env, 'AUTH_CACHE_TTL_MS', 10_000, 0, 60_000),
     introspection: readBoolean(env, 'GRAPHQL_INTROSPECTION', isDevelopment),
     landingPage: readBoolean(env, 'GRAPHQL_LANDING_PAGE', isDevelopment),

@@ -7,6 +7,7 @@ export const ErrorCode = {
   BadUserInput: 'BAD_USER_INPUT',
   NotFound: 'NOT_FOUND',
   RateLimited: 'RATE_LIMITED',
+  ServiceUnavailable: 'SERVICE_UNAVAILABLE',
   /** HTTP-level refusals before GraphQL runs: malformed body, wrong method, unknown path. */
   BadRequest: 'BAD_REQUEST',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
@@ -79,6 +80,18 @@ export class Throttled extends AppError {
       ErrorCode.RateLimited,
       `Too many failed attempts; try again in ${retryAfterSeconds} seconds.`,
       429,
+      new Map([['retry-after', String(retryAfterSeconds)]]),
+    );
+  }
+}
+
+/** Too much password work is already queued: try again shortly rather than wait minutes in line. */
+export class Overloaded extends AppError {
+  constructor(retryAfterSeconds: number) {
+    super(
+      ErrorCode.ServiceUnavailable,
+      'The server is busy checking passwords; try again shortly.',
+      503,
       new Map([['retry-after', String(retryAfterSeconds)]]),
     );
   }

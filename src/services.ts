@@ -41,7 +41,11 @@ export function createServices(
     channel: options.authChannel,
     timeoutMs: config.databaseTimeoutMs,
   });
-  const passwords = new PasswordHasher(config.bcryptCost, config.passwordHashWorkers);
+  const passwords = new PasswordHasher(
+    config.bcryptCost,
+    config.passwordHashWorkers,
+    config.passwordHashQueueLimit,
+  );
   const scopedTokens = new ScopedTokenSigner(resolveSecretKey(config), config.secretKeyFallbacks);
   const clock = options.clock ?? systemClock;
   const loginThrottle = new LoginThrottle(config, clock);

@@ -41,6 +41,7 @@ describe('loadConfig', () => {
       secretKeyFallbacks: [],
       scopedTokenMaxAgeSeconds: 86_400,
       allowTokenQueryParam: false,
+      passwordHashQueueLimit: 32,
       loginFailuresPerAccount: 10,
       loginFailuresPerAddress: 100,
       loginFailureWindowSeconds: 900,

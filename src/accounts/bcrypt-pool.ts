@@ -51,6 +51,11 @@ export class BcryptPool {
     for (const pending of this.queue.splice(0)) pending.reject(new Error('The password hasher was closed.'));
   }
 
+  /** Jobs waiting for a free worker. */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
   private run(job: Job): Promise<string | boolean> {
     return new Promise((resolve, reject) => {
       this.queue.push({ job, resolve, reject });

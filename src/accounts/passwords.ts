@@ -6,6 +6,7 @@
  * algorithm), so response times do not reveal which accounts exist.
  */
 import { createHash } from 'node:crypto';
+import { Overloaded } from '../errors';
 import { BcryptPool } from './bcrypt-pool';
 
 const BCRYPT_SHA256 = 'bcrypt_sha256$';
@@ -26,15 +27,19 @@ export class PasswordHasher {
   constructor(
     readonly cost: number,
     workers: number,
+    /** Checks that may wait for a worker; past it, callers get 503 at once instead of minutes in a queue. */
+    private readonly queueLimit = Number.POSITIVE_INFINITY,
   ) {
     this.pool = new BcryptPool(workers);
   }
 
   async hash(password: string): Promise<string> {
+    this.assertRoom();
     return BCRYPT_SHA256 + (await this.pool.hash(prehash(password), this.cost));
   }
 
   async verify(password: string, encoded: string | null): Promise<PasswordCheck> {
+    this.assertRoom();
     const bcryptHash = encoded?.startsWith(BCRYPT_SHA256) ? encoded.slice(BCRYPT_SHA256.length) : null;
     const cost = bcryptHash ? BCRYPT_HASH_PATTERN.exec(bcryptHash)?.[1] : undefined;
     if (!bcryptHash || cost === undefined) {
@@ -52,6 +57,11 @@ export class PasswordHasher {
 
   close(): Promise<void> {
     return this.pool.close();
+  }
+
+  private assertRoom(): void {
+    // A few seconds is how long a full queue at the usual cost takes to drain on a small machine.
+    if (this.pool.waiting >= this.queueLimit) throw new Overloaded(5);
   }
 
   private getDummyHash(): Promise<string> {

@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import { BcryptPool } from '../../src/accounts/bcrypt-pool';
 import { ApiToken } from '../../src/entities/api-token.entity';
 import { User } from '../../src/entities/user.entity';
@@ -8,6 +9,7 @@ import {
   DAY_MS,
   graphql,
   LOGIN,
+  errorOf,
   logInAs,
   makeUser,
   startTestServer,
@@ -263,3 +265,34 @@ async function countUserRowWrites(userId: number, action: () => Promise<unknown>
     await em.execute(`drop table ${table}`);
   }
 }
+
+describe('logins past the password queue', () => {
+  it('get 503 with Retry-After at once, count no failure, and leave token requests their speed', async () => {
+    const busy = await startTestServer({ bcryptCost: 12, passwordHashWorkers: 1, passwordHashQueueLimit: 1 });
+    try {
+      const user = await makeUser(busy);
+      const token = await logInAs(busy, user.username);
+      const attempts = Array.from({ length: 4 }, () =>
+        graphql(busy, LOGIN, { variables: { username: user.username, password: 'wrong password' } }),
+      );
+      const started = Date.now();
+      const me = await graphql(busy, '{ me { id } }', { headers: tokenHeader(token) });
+      expect(me.status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(300);
+      const responses = await Promise.all(attempts);
+      const refused = responses.filter((response) => response.status === 503);
+      expect(refused.length).toBeGreaterThan(0);
+      for (const response of refused) {
+        expect(errorOf(response).code).toBe('SERVICE_UNAVAILABLE');
+        expect(response.headers.get('retry-after')).toBe('5');
+      }
+      const key = `account:${hash('sha256', user.username.toLowerCase(), 'hex')}`;
+      const failures = await busy.orm.em
+        .fork()
+        .execute<{ failures: number }[]>('select failures from login_throttle where key = ?', [key]);
+      expect(failures[0]?.failures).toBe(responses.length - refused.length);
+    } finally {
+      await busy.close();
+    }
+  });
+});

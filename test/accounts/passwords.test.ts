@@ -114,3 +114,26 @@ describe('the dummy hash for unknown users', () => {
     }
   });
 });
+
+describe('a full password queue', () => {
+  it('refuses more work at once with 503 SERVICE_UNAVAILABLE and Retry-After instead of queueing it', async () => {
+    const hasher = new PasswordHasher(10, 1, 1);
+    try {
+      const stored = await hasher.hash('a long enough password');
+      const running = hasher.verify('a long enough password', stored); // on the worker
+      const queued = hasher.verify('a long enough password', stored); // waits: the queue is now full
+      const started = Date.now();
+      const refused = await hasher.verify('a long enough password', stored).catch((error: unknown) => error);
+      expect(Date.now() - started).toBeLessThan(50);
+      expect(refused).toMatchObject({
+        message: 'The server is busy checking passwords; try again shortly.',
+        extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } },
+      });
+      expect(await running).toMatchObject({ valid: true });
+      expect(await queued).toMatchObject({ valid: true });
+      expect(await hasher.verify('a long enough password', stored)).toMatchObject({ valid: true });
+    } finally {
+      await hasher.close();
+    }
+  });
+});
