@@ -104,6 +104,19 @@ export async function buildApp(orm: MikroORM, services: Services): Promise<Fasti
       );
     return reply.status(healthy ? 200 : 503).send({ status: healthy ? 'ok' : 'database unavailable' });
   });
+
+  // For a load balancer: ready when a query of our own tables answers (migrated schema, working pool).
+  app.get('/readyz', async (_request, reply) => {
+    const ready = await orm.em
+      .getConnection()
+      .execute('select 1 from users limit 1')
+      .then(
+        () => true,
+        () => false,
+      );
+    if (ready) return reply.send({ status: 'ready' });
+    return reply.status(503).header('retry-after', '5').send({ status: 'database unavailable' });
+  });
   return app;
 }
 

@@ -73,6 +73,12 @@ describe('the HTTP app', () => {
     });
   });
 
+  it('answers /readyz with 200 ready once a query of its own tables answers', async () => {
+    const response = await fetch(`${server.url}/readyz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ready' });
+  });
+
   it('answers /healthz with 200 ok while the database answers', async () => {
     const response = await fetch(`${server.url}/healthz`);
     expect(response.status).toBe(200);
@@ -131,6 +137,13 @@ describe('the HTTP app when the database cannot be reached', () => {
   it('answers /healthz with 503 database unavailable', async () => {
     const response = await fetch(`${server.url}/healthz`);
     expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ status: 'database unavailable' });
+  });
+
+  it('answers /readyz with 503 and Retry-After', async () => {
+    const response = await fetch(`${server.url}/readyz`);
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('5');
     expect(await response.json()).toEqual({ status: 'database unavailable' });
   });
 });
