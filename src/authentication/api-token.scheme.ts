@@ -11,7 +11,7 @@ import { digestToken, parseTokenKind } from '../tokens/token-format';
 import type { AuthCache } from './auth-cache';
 import { type AuthRequest, type AuthScheme, CredentialsRejected } from './auth-scheme';
 import type { Authentication } from './principal';
-import { findActiveToken, isTouchDue, touchToken } from './token-lookup';
+import { lookUpToken, recordTokenUse } from './token-lookup';
 
 const API_TOKEN_SCHEMES = {
   token: { kind: TokenKind.LOGIN, keyword: 'Token', description: 'a login token' },
@@ -47,15 +47,9 @@ export class ApiTokenScheme implements AuthScheme {
       );
     }
     const digest = digestToken(credentials);
-    const found =
-      this.cache.get(digest, request.now) ??
-      (await this.cache.lookup(digest, request.now, () => findActiveToken(request.em, digest, request.now)));
+    const found = await lookUpToken(this.cache, digest, request);
     if (!found || found.token.kind !== this.kind) throw new CredentialsRejected();
-    if (isTouchDue(found.token, request.now)) {
-      // Noted in the shared entry first, so that requests arriving while the write is under way do not repeat it.
-      found.token = { ...found.token, lastUsedAt: request.now };
-      touchToken(request.em, found.token.id, request.now).catch(this.onBackgroundError);
-    }
+    recordTokenUse(found, request, this.onBackgroundError);
     return { user: found.user, auth: { scheme: this.name, token: found.token } };
   }
 }

@@ -10,7 +10,7 @@ import { digestToken } from '../tokens/token-format';
 import type { AuthCache } from './auth-cache';
 import { type AuthRequest, type AuthScheme, CredentialsRejected } from './auth-scheme';
 import type { Authentication } from './principal';
-import { findActiveToken, isTouchDue, touchToken } from './token-lookup';
+import { lookUpToken, recordTokenUse } from './token-lookup';
 
 export class TmpTokenScheme implements AuthScheme {
   readonly name = 'tmptoken';
@@ -28,16 +28,11 @@ export class TmpTokenScheme implements AuthScheme {
     const claims = this.signer.verify(credentials, request.now, this.maxAgeSeconds);
     if (!claims) throw new CredentialsRejected();
     const digest = digestToken(credentials);
-    const found =
-      this.cache.get(digest, request.now) ??
-      (await this.cache.lookup(digest, request.now, () => findActiveToken(request.em, digest, request.now)));
+    const found = await lookUpToken(this.cache, digest, request);
     if (!found || found.token.kind !== TokenKind.SCOPED || found.token.id !== claims.tokenId) {
       throw new CredentialsRejected();
     }
-    if (isTouchDue(found.token, request.now)) {
-      found.token = { ...found.token, lastUsedAt: request.now };
-      touchToken(request.em, found.token.id, request.now).catch(this.onBackgroundError);
-    }
+    recordTokenUse(found, request, this.onBackgroundError);
     return {
       user: found.user,
       auth: { scheme: 'tmptoken', token: found.token, scopes: claims.scopes, recipient: found.recipient },

@@ -1,4 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AuthCache } from './auth-cache';
+import type { AuthRequest } from './auth-scheme';
 import type { TokenKind } from '../entities/api-token.entity';
 import { liveTokenSql } from '../tokens/live-token';
 import { type ActiveToken, type Principal, principalFromRow } from './principal';
@@ -55,4 +57,28 @@ export async function touchToken(em: EntityManager, tokenId: number, now: Date):
     'update api_tokens set last_used_at = ? where id = ? and (last_used_at is null or last_used_at <= ?)',
     [now, tokenId, new Date(now.getTime() - LAST_USED_RESOLUTION_MS)],
   );
+}
+
+/** The live token with this digest, from the cache or else the database (and then cached). */
+export async function lookUpToken(
+  cache: AuthCache,
+  digest: string,
+  request: AuthRequest,
+): Promise<TokenLookup | null> {
+  return (
+    cache.get(digest, request.now) ??
+    (await cache.lookup(digest, request.now, () => findActiveToken(request.em, digest, request.now)))
+  );
+}
+
+/** Records that an accepted token was used, off the request's critical path and at most once a minute. */
+export function recordTokenUse(
+  found: TokenLookup,
+  request: AuthRequest,
+  onError: (error: unknown) => void,
+): void {
+  if (!isTouchDue(found.token, request.now)) return;
+  // Noted in the shared entry first, so that requests arriving while the write is under way do not repeat it.
+  found.token = { ...found.token, lastUsedAt: request.now };
+  touchToken(request.em, found.token.id, request.now).catch(onError);
 }

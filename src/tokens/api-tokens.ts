@@ -9,7 +9,7 @@ import { type AuthEffects, type LockedUser, withLockedUser } from '../accounts/u
 import type { Config } from '../config';
 import { ApiToken, TokenKind } from '../entities/api-token.entity';
 import { User } from '../entities/user.entity';
-import { InvalidInput } from '../errors';
+import { INVALID_TOKEN_MESSAGE, InvalidInput, NotAuthenticated } from '../errors';
 import { canManageUser } from '../permissions/can-manage-user';
 import { liveTokenFilter, liveTokenSql } from './live-token';
 import { generateToken, type RandomTokenKind } from './token-format';
@@ -48,6 +48,24 @@ export type TokenServices = AuthEffects & { config: Pick<Config, 'loginTokenLife
 
 export function daysFrom(now: Date, days: number): Date {
   return new Date(now.getTime() + days * DAY_MS);
+}
+
+/**
+ * What every issuing path checks under the lock: the user is still active, and the token of the request (none
+ * from the CLI) is still live. It may have been revoked (logoutAll, changePassword) while the request waited
+ * for the lock, and a revoked token must not mint a new one; FOR SHARE also holds off its revocation until the
+ * commit.
+ */
+export async function assertMayIssue(locked: LockedUser, issuingToken: { id: number } | null): Promise<void> {
+  if (!locked.user.isActive) {
+    throw new InvalidInput(`User "${locked.user.username}" is inactive and cannot have tokens.`);
+  }
+  if (!issuingToken) return;
+  const [live] = await locked.tx.execute(
+    `select 1 from api_tokens t where t.id = ? and ${liveTokenSql('t')} for share`,
+    [issuingToken.id, locked.now],
+  );
+  if (!live) throw new NotAuthenticated(INVALID_TOKEN_MESSAGE);
 }
 
 /** Stores a new token for the locked user. */
@@ -221,9 +239,7 @@ export function createLoginToken(
   request: { userId: number; name: string; replaceExisting: boolean },
 ): Promise<IssuedToken> {
   return withLockedUser(em, services, request.userId, async (locked) => {
-    if (!locked.user.isActive) {
-      throw new InvalidInput(`User "${locked.user.username}" is inactive and cannot have tokens.`);
-    }
+    await assertMayIssue(locked, null);
     if (request.replaceExisting) await revokeTokens(locked, { kind: TokenKind.LOGIN });
     const issued = await issueToken(locked, {
       kind: TokenKind.LOGIN,

@@ -8,8 +8,15 @@ import { withLockedUser } from '../accounts/user-lock';
 import type { Config } from '../config';
 import { COLUMN_LIMITS } from '../entities/column-limits';
 import { TokenKind } from '../entities/api-token.entity';
-import { INVALID_TOKEN_MESSAGE, InvalidInput, NotAuthenticated } from '../errors';
-import { daysFrom, type IssuedToken, issueToken, revokeTokens, type TokenServices } from './api-tokens';
+import { InvalidInput } from '../errors';
+import {
+  assertMayIssue,
+  daysFrom,
+  type IssuedToken,
+  issueToken,
+  revokeTokens,
+  type TokenServices,
+} from './api-tokens';
 import { liveTokenSql } from './live-token';
 
 export interface NewBearerToken {
@@ -42,17 +49,7 @@ export async function createBearerToken(
     const owner = locked.user;
     const { actor } = request;
     const createdBy = actor && actor.id !== owner.id ? { id: actor.id, username: actor.username } : null;
-    if (!owner.isActive)
-      throw new InvalidInput(`User "${owner.username}" is inactive and cannot have tokens.`);
-    // The request's own token may have been revoked (logoutAll, changePassword) while this waited for the lock:
-    // a revoked token must not mint a new one. FOR SHARE also holds off a revocation of it until the commit.
-    if (request.issuingToken) {
-      const [live] = await locked.tx.execute(
-        `select 1 from api_tokens t where t.id = ? and ${liveTokenSql('t')} for share`,
-        [request.issuingToken.id, locked.now],
-      );
-      if (!live) throw new NotAuthenticated(INVALID_TOKEN_MESSAGE);
-    }
+    await assertMayIssue(locked, request.issuingToken);
     if (request.replaceExisting) await revokeTokens(locked, { kind: TokenKind.BEARER });
     const [row] = await locked.tx.execute<{ count: number }[]>(
       `select count(*)::int as count from api_tokens t where t.user_id = ? and t.kind = ? and ${liveTokenSql('t')}`,

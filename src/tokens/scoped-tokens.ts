@@ -10,9 +10,8 @@ import type { Config } from '../config';
 import { ApiToken, TokenKind } from '../entities/api-token.entity';
 import { COLUMN_LIMITS } from '../entities/column-limits';
 import { User } from '../entities/user.entity';
-import { INVALID_TOKEN_MESSAGE, InvalidInput, NotAuthenticated } from '../errors';
-import type { IssuedToken, TokenServices } from './api-tokens';
-import { liveTokenSql } from './live-token';
+import { InvalidInput } from '../errors';
+import { assertMayIssue, type IssuedToken, type TokenServices } from './api-tokens';
 import { displayPrefixOfScoped, type ScopedTokenSigner } from './scoped-token-signer';
 import type { ScopeCatalog } from './scopes';
 import { digestToken } from './token-format';
@@ -47,14 +46,7 @@ export async function createScopedToken(
   return withLockedUser(em, services, request.owner.id, async (locked) => {
     const expiresAt = chooseExpiry(maxAge, request, locked.now);
     const { tx, user } = locked;
-    if (!user.isActive) throw new InvalidInput(`User "${user.username}" is inactive and cannot have tokens.`);
-    if (request.issuingToken) {
-      const [live] = await tx.execute(
-        `select 1 from api_tokens t where t.id = ? and ${liveTokenSql('t')} for share`,
-        [request.issuingToken.id, locked.now],
-      );
-      if (!live) throw new NotAuthenticated(INVALID_TOKEN_MESSAGE);
-    }
+    await assertMayIssue(locked, request.issuingToken);
     // The id goes into the signed payload, so it is taken before the row is written.
     const [row] = await tx.execute<{ id: number }[]>(
       `select nextval(pg_get_serial_sequence('api_tokens', 'id'))::int as id`,
