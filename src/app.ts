@@ -15,6 +15,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { type Context, createContext } from './context';
 import { ErrorCode } from './errors';
 import { credentialFieldLimitRule } from './graphql/credential-field-limit.rule';
+import { queryLimitProtection } from './graphql/query-limits';
 import { scopeCheckPlugin } from './graphql/scope-check.plugin';
 import { assertEveryFieldProtected, protectSchema } from './permissions/directives';
 import { describeError } from './logging';
@@ -30,12 +31,18 @@ export async function buildApp(orm: MikroORM, services: Services): Promise<Fasti
     logController: new LogController({ disableRequestLogging: !config.logRequests }),
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimitBytes,
-    requestTimeout: 30_000,
+    // Node checks the headers and request deadlines only every connectionsCheckingInterval (30 s by default).
+    http: { headersTimeout: config.http.headersTimeoutMs, connectionsCheckingInterval: 1_000 },
+    requestTimeout: config.http.requestTimeoutMs,
+    connectionTimeout: config.http.requestTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
   await app.register(cors, {
+    // An exact list is matched, never reflected; no origin at all leaves out every CORS header.
     origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
+    // Tokens travel in the Authorization header, never in cookies: no response allows credentials.
     credentials: false,
     maxAge: 600,
   });
@@ -54,22 +61,26 @@ export async function buildApp(orm: MikroORM, services: Services): Promise<Fasti
 
   const schema = protectSchema(await buildGraphQLSchema(), config.defaultPermission);
   assertEveryFieldProtected(schema);
+  const queryLimits = queryLimitProtection(config.queryLimits);
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: config.introspection,
-    // Without introspection, "Did you mean ...?" suggestions would leak the schema piece by piece.
-    hideSchemaDetailsFromClientErrors: !config.introspection,
+    // "Did you mean ...?" suggestions would leak the schema piece by piece, introspection or not.
+    hideSchemaDetailsFromClientErrors: true,
+    // Fragments that spread each other can ask for exponentially many selections; Apollo's default bound.
+    maxRecursiveSelections: true,
+    parseOptions: queryLimits.parseOptions,
     allowBatchedHttpRequests: false,
     // Automatic persisted queries would let any client fill a server-side cache; nothing here needs them.
     persistedQueries: false,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
-    validationRules: [credentialFieldLimitRule],
+    validationRules: [credentialFieldLimitRule, ...queryLimits.validationRules],
     // Shutdown is ours (src/server.ts): Apollo's own signal handler would race it and re-raise the signal.
     stopOnTerminationSignals: false,
     logger: app.log,
     formatError: (formatted, error) => formatError(formatted, error, app.log),
-    plugins: [landingPagePlugin(config.landingPage), scopeCheckPlugin()],
+    plugins: [landingPagePlugin(config.landingPage), scopeCheckPlugin(), ...queryLimits.plugins],
   });
   await apollo.start();
   await services.authCache.listen(orm.config.get('clientUrl'), (error) =>

@@ -27,8 +27,11 @@ export interface Config {
   authCacheTtlMs: number;
   introspection: boolean;
   landingPage: boolean;
+  queryLimits: QueryLimits;
   trustProxy: boolean;
   bodyLimitBytes: number;
+  http: HttpTimeouts;
+  /** Browser origins allowed to call the API: ['*'] for any, [] for none (same origin only). */
   corsOrigins: string[];
   authSchemes: AuthSchemeName[];
   /** Signs scoped tokens; null in development when unset (then generated once into the data folder). */
@@ -44,6 +47,27 @@ export interface Config {
   defaultPermission: BuiltInPermissionName;
   logRequests: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+}
+
+/** How long a client may take, so that slow or stalled clients cannot hold connections open. */
+export interface HttpTimeouts {
+  /** From connecting to the end of the request headers. */
+  headersTimeoutMs: number;
+  /** From connecting to the end of the request body; also the longest a connection may sit idle. */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open between requests. */
+  keepAliveTimeoutMs: number;
+}
+
+/** What one GraphQL document may ask for; see src/graphql/query-limits.ts. */
+export interface QueryLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxDirectives: number;
+  maxCost: number;
+  /** Say which limit was hit and by how much; off in production, where the numbers help an attacker tune. */
+  exposeLimits: boolean;
 }
 
 /**
@@ -84,9 +108,18 @@ export function loadConfig(env: Env = process.env): Config {
     authCacheTtlMs: readInteger(env, 'AUTH_CACHE_TTL_MS', 10_000, 0, 60_000),
     introspection: readBoolean(env, 'GRAPHQL_INTROSPECTION', isDevelopment),
     landingPage: readBoolean(env, 'GRAPHQL_LANDING_PAGE', isDevelopment),
+    queryLimits: {
+      maxDepth: readInteger(env, 'GRAPHQL_MAX_DEPTH', 8, 2, 100),
+      maxAliases: readInteger(env, 'GRAPHQL_MAX_ALIASES', 15, 1, 1000),
+      maxTokens: readInteger(env, 'GRAPHQL_MAX_TOKENS', 1000, 50, 100_000),
+      maxDirectives: readInteger(env, 'GRAPHQL_MAX_DIRECTIVES', 20, 1, 1000),
+      maxCost: readInteger(env, 'GRAPHQL_MAX_COST', 5000, 10, 1_000_000),
+      exposeLimits: readBoolean(env, 'GRAPHQL_EXPOSE_LIMITS', isDevelopment),
+    },
     trustProxy: readBoolean(env, 'TRUST_PROXY', false),
     bodyLimitBytes: readInteger(env, 'BODY_LIMIT_BYTES', 100_000, 1_000, 10_000_000),
-    corsOrigins: readList(env, 'CORS_ORIGINS', ['*']),
+    http: readHttpTimeouts(env),
+    corsOrigins: readCorsOrigins(env, isDevelopment ? ['*'] : []),
     authSchemes: readAuthSchemes(env),
     ...readSecretKeys(env, environment),
     scopedTokenMaxAgeSeconds: readInteger(env, 'SCOPED_TOKEN_MAX_AGE_SECONDS', 86_400, 60, 30 * 86_400),
@@ -168,6 +201,47 @@ function readAuthSchemes(env: Env): AuthSchemeName[] {
   if (schemes.length === 0) throw new ConfigError('AUTH_SCHEMES must list at least one scheme.');
   if (new Set(schemes).size !== schemes.length) throw new ConfigError('AUTH_SCHEMES lists a scheme twice.');
   return schemes;
+}
+
+function readHttpTimeouts(env: Env): HttpTimeouts {
+  const headersTimeoutMs = readInteger(env, 'HEADERS_TIMEOUT_MS', 10_000, 500, 300_000);
+  const requestTimeoutMs = readInteger(env, 'REQUEST_TIMEOUT_MS', 30_000, 1_000, 600_000);
+  const keepAliveTimeoutMs = readInteger(env, 'KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000);
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError('HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS.');
+  }
+  return { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs };
+}
+
+/**
+ * Exact origins (`https://app.example.org`), `*` alone, or `none`. Responses never allow credentials, so even `*`
+ * lets a page read only what its own requests, with the tokens it holds itself, are answered.
+ */
+function readCorsOrigins(env: Env, fallback: string[]): string[] {
+  const origins = readList(env, 'CORS_ORIGINS', fallback);
+  if (origins.length === 1 && origins[0]!.toLowerCase() === 'none') return [];
+  if (origins.includes('*') && origins.length > 1) {
+    throw new ConfigError('CORS_ORIGINS is either * alone or a list of origins, not both.');
+  }
+  for (const origin of origins) {
+    if (origin !== '*' && !isOrigin(origin)) {
+      throw new ConfigError(
+        `CORS_ORIGINS must list origins such as https://app.example.org (scheme, host and port only), got "${origin}".`,
+      );
+    }
+  }
+  return origins;
+}
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    // The URL parser takes `*` as a host letter; @fastify/cors would then match it literally, never as a wildcard.
+    const plain = !value.includes('*');
+    return plain && (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
 }
 
 const MIN_SECRET_KEY_LENGTH = 32;

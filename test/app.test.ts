@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { pino } from 'pino';
 import { graphql, makeUser, startTestServer, TEST_PASSWORD, type TestServer } from './support/test-server';
 
@@ -165,6 +166,121 @@ describe('response headers', () => {
       expect(health.headers.get('x-content-type-options')).toBe('nosniff');
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('slow clients', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      http: { headersTimeoutMs: 1_000, requestTimeoutMs: 2_000, keepAliveTimeoutMs: 500 },
+    });
+  });
+  afterAll(() => server.close());
+
+  /** Opens a raw connection, writes `start`, then one more byte every 200 ms until the server hangs up. */
+  function trickle(start: string): Promise<{ answer: string; elapsedMs: number }> {
+    const { port } = new URL(server.url);
+    const started = Date.now();
+    return new Promise((resolve, reject) => {
+      const socket = net.connect(Number(port), '127.0.0.1', () => socket.write(start));
+      const drip = setInterval(() => socket.writable && socket.write('x'), 200);
+      let answer = '';
+      socket.on('data', (chunk) => (answer += chunk.toString('latin1')));
+      socket.on('error', reject);
+      socket.on('close', () => {
+        clearInterval(drip);
+        resolve({ answer, elapsedMs: Date.now() - started });
+      });
+    });
+  }
+
+  it('answers 408 and hangs up on a client still sending headers after HEADERS_TIMEOUT_MS', async () => {
+    const { answer, elapsedMs } = await trickle('POST /graphql HTTP/1.1\r\nHost: localhost\r\nX-Slow: ');
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(elapsedMs).toBeGreaterThanOrEqual(1_000);
+    expect(elapsedMs).toBeLessThan(5_000);
+  });
+
+  it('answers 408 and hangs up on a body still arriving after REQUEST_TIMEOUT_MS', async () => {
+    const { answer, elapsedMs } = await trickle(
+      'POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 900\r\n\r\n{"query":"',
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(elapsedMs).toBeGreaterThanOrEqual(2_000);
+    expect(elapsedMs).toBeLessThan(6_000);
+  });
+
+  it('closes an idle keep-alive connection after KEEP_ALIVE_TIMEOUT_MS', async () => {
+    const { port } = new URL(server.url);
+    const started = Date.now();
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(port), '127.0.0.1', () =>
+        socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n'),
+      );
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString('latin1')));
+      socket.on('error', reject);
+      socket.on('close', () => resolve(text));
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+    expect(Date.now() - started).toBeLessThan(4_000);
+  });
+});
+
+describe('CORS', () => {
+  const ALLOWED = 'https://app.example.org';
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ corsOrigins: [ALLOWED] });
+  });
+  afterAll(() => server.close());
+
+  function preflight(origin: string) {
+    return fetch(`${server.url}/graphql`, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
+    });
+  }
+
+  it('allows a listed origin by name, without credentials', async () => {
+    const response = await preflight(ALLOWED);
+    expect(response.headers.get('access-control-allow-origin')).toBe(ALLOWED);
+    expect(response.headers.get('access-control-allow-credentials')).toBeNull();
+    expect(response.headers.get('vary')).toMatch(/origin/i);
+    const query = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { origin: ALLOWED, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(query.headers.get('access-control-allow-origin')).toBe(ALLOWED);
+    expect(query.headers.get('access-control-allow-credentials')).toBeNull();
+  });
+
+  it.each(['https://evil.example', 'https://app.example.org.evil.example', 'null', 'http://app.example.org'])(
+    'never reflects an origin that is not listed (%s)',
+    async (origin) => {
+      const response = await preflight(origin);
+      expect(response.headers.get('access-control-allow-origin')).toBeNull();
+      expect(response.headers.get('access-control-allow-credentials')).toBeNull();
+    },
+  );
+
+  it('sends no CORS headers at all when no origin is allowed (the production default)', async () => {
+    const closed = await startTestServer({ corsOrigins: [] });
+    try {
+      const response = await fetch(`${closed.url}/graphql`, {
+        method: 'OPTIONS',
+        headers: { origin: ALLOWED, 'access-control-request-method': 'POST' },
+      });
+      expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await closed.close();
     }
   });
 });

@@ -33,8 +33,17 @@ describe('loadConfig', () => {
       authCacheTtlMs: 10_000,
       introspection: true,
       landingPage: true,
+      queryLimits: {
+        maxDepth: 8,
+        maxAliases: 15,
+        maxTokens: 1000,
+        maxDirectives: 20,
+        maxCost: 5000,
+        exposeLimits: true,
+      },
       trustProxy: false,
       bodyLimitBytes: 100_000,
+      http: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000 },
       corsOrigins: ['*'],
       authSchemes: ['token', 'bearer', 'tmptoken'],
       secretKey: null,
@@ -197,12 +206,15 @@ describe('loadConfig bearer token lifetimes', () => {
 });
 
 describe('loadConfig TOKENGATE_ENV', () => {
-  it('turns introspection and the landing page off by default in production', () => {
-    expect(loadConfig({ TOKENGATE_ENV: 'production', SECRET_KEY })).toMatchObject({
+  it('turns introspection, the landing page, limit details and CORS off by default in production', () => {
+    const config = loadConfig({ TOKENGATE_ENV: 'production', SECRET_KEY });
+    expect(config).toMatchObject({
       environment: 'production',
       introspection: false,
       landingPage: false,
+      corsOrigins: [],
     });
+    expect(config.queryLimits.exposeLimits).toBe(false);
     expect(loadConfig({ TOKENGATE_ENV: 'Production', SECRET_KEY }).environment).toBe('production');
   });
 
@@ -246,5 +258,67 @@ describe('loadConfig SECRET_KEY', () => {
       secretKey: SECRET_KEY,
       secretKeyFallbacks: [`${SECRET_KEY}-old`],
     });
+  });
+});
+
+describe('loadConfig CORS_ORIGINS', () => {
+  it('reads exact origins, * alone, or none', () => {
+    expect(loadConfig({ CORS_ORIGINS: 'https://a.example, http://localhost:5173' }).corsOrigins).toEqual([
+      'https://a.example',
+      'http://localhost:5173',
+    ]);
+    expect(loadConfig({ CORS_ORIGINS: '*', TOKENGATE_ENV: 'production', SECRET_KEY }).corsOrigins).toEqual([
+      '*',
+    ]);
+    expect(loadConfig({ CORS_ORIGINS: 'none' }).corsOrigins).toEqual([]);
+  });
+
+  it.each([
+    'https://a.example/',
+    'https://a.example/app',
+    'a.example',
+    'ftp://a.example',
+    'https://*.example',
+  ])('refuses "%s", which is not an origin', (origin) => {
+    expect(refusal({ CORS_ORIGINS: origin })).toBe(
+      `CORS_ORIGINS must list origins such as https://app.example.org (scheme, host and port only), got "${origin}".`,
+    );
+  });
+
+  it('refuses * mixed with origins', () => {
+    expect(refusal({ CORS_ORIGINS: '*, https://a.example' })).toBe(
+      'CORS_ORIGINS is either * alone or a list of origins, not both.',
+    );
+  });
+});
+
+describe('loadConfig HTTP timeouts and query limits', () => {
+  it('refuses a headers timeout longer than the request timeout', () => {
+    expect(refusal({ HEADERS_TIMEOUT_MS: '20000', REQUEST_TIMEOUT_MS: '10000' })).toBe(
+      'HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS.',
+    );
+  });
+
+  it('reads every query limit, and refuses one out of range', () => {
+    expect(
+      loadConfig({
+        GRAPHQL_MAX_DEPTH: '5',
+        GRAPHQL_MAX_ALIASES: '3',
+        GRAPHQL_MAX_TOKENS: '400',
+        GRAPHQL_MAX_DIRECTIVES: '2',
+        GRAPHQL_MAX_COST: '100',
+        GRAPHQL_EXPOSE_LIMITS: 'false',
+      }).queryLimits,
+    ).toEqual({
+      maxDepth: 5,
+      maxAliases: 3,
+      maxTokens: 400,
+      maxDirectives: 2,
+      maxCost: 100,
+      exposeLimits: false,
+    });
+    expect(refusal({ GRAPHQL_MAX_DEPTH: '1' })).toBe(
+      'GRAPHQL_MAX_DEPTH must be a whole number from 2 to 100, got "1".',
+    );
   });
 });
