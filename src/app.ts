@@ -1,19 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import cors from '@fastify/cors';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import Fastify, {
-  type FastifyBaseLogger,
-  type FastifyError,
-  type FastifyInstance,
-  LogController,
-} from 'fastify';
-import type { GraphQLFormattedError } from 'graphql';
+import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import { type Context, createContext } from './context';
-import { ErrorCode } from './errors';
+import { isDatabaseUnavailable } from './database/database';
+import { DatabaseOutage, ErrorCode, InternalError } from './errors';
+import { formatUnexpectedError, logUnexpected, unexpectedErrorPlugin } from './graphql/unexpected-errors';
 import { credentialFieldLimitRule } from './graphql/credential-field-limit.rule';
 import { queryLimitProtection } from './graphql/query-limits';
 import { scopeCheckPlugin } from './graphql/scope-check.plugin';
@@ -30,6 +26,9 @@ export async function buildApp(orm: MikroORM, services: Services): Promise<Fasti
     loggerInstance: services.log,
     logController: new LogController({ disableRequestLogging: !config.logRequests }),
     trustProxy: config.trustProxy,
+    // Our own ids only: one taken from a request header could be chosen to collide with another's.
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
     bodyLimit: config.bodyLimitBytes,
     // Node checks the headers and request deadlines only every connectionsCheckingInterval (30 s by default).
     http: { headersTimeout: config.http.headersTimeoutMs, connectionsCheckingInterval: 1_000 },
@@ -48,15 +47,29 @@ export async function buildApp(orm: MikroORM, services: Services): Promise<Fasti
   });
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-request-id', request.id);
     // GraphQL answers are per caller and may carry a new token: no shared or browser cache may keep them.
     if (request.url.startsWith(GRAPHQL_PATH)) reply.header('cache-control', 'no-store');
     done(null, payload);
   });
-  app.setErrorHandler((error: FastifyError, _request, reply) => {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
-    if (status === 500) app.log.error({ err: describeError(error) }, 'request failed');
-    const message = status === 500 ? 'Internal server error.' : error.message;
-    return reply.status(status).send({ errors: [{ message, extensions: { code: httpErrorCode(status) } }] });
+    if (status < 500) {
+      return reply
+        .status(status)
+        .send({ errors: [{ message: error.message, extensions: { code: httpErrorCode(status) } }] });
+    }
+    logUnexpected(request.log, error);
+    const masked = isDatabaseUnavailable(error)
+      ? new DatabaseOutage(request.id)
+      : new InternalError(request.id);
+    const http = masked.extensions.http as { status: number; headers?: Map<string, string> };
+    return reply
+      .status(http.status)
+      .headers(Object.fromEntries(http.headers ?? []))
+      .send({
+        errors: [{ message: masked.message, extensions: { code: masked.code, requestId: request.id } }],
+      });
   });
 
   const schema = protectSchema(await buildGraphQLSchema(), config.defaultPermission);
@@ -79,8 +92,13 @@ export async function buildApp(orm: MikroORM, services: Services): Promise<Fasti
     // Shutdown is ours (src/server.ts): Apollo's own signal handler would race it and re-raise the signal.
     stopOnTerminationSignals: false,
     logger: app.log,
-    formatError: (formatted, error) => formatError(formatted, error, app.log),
-    plugins: [landingPagePlugin(config.landingPage), scopeCheckPlugin(), ...queryLimits.plugins],
+    formatError: formatUnexpectedError,
+    plugins: [
+      landingPagePlugin(config.landingPage),
+      unexpectedErrorPlugin(),
+      scopeCheckPlugin(),
+      ...queryLimits.plugins,
+    ],
   });
   await apollo.start();
   await services.authCache.listen(orm.config.get('clientUrl'), (error) =>
@@ -152,17 +170,6 @@ function landingPagePlugin(enabled: boolean): ApolloServerPlugin<Context> {
   return enabled
     ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
     : ApolloServerPluginLandingPageDisabled();
-}
-
-/** Errors we raise carry a safe message and a code; anything else is logged and replaced by a generic one. */
-function formatError(formatted: GraphQLFormattedError, error: unknown, log: FastifyBaseLogger) {
-  if (formatted.extensions?.code !== ErrorCode.Internal) return formatted;
-  log.error({ err: describeError(unwrapResolverError(error)) }, 'resolver failed');
-  return {
-    message: 'Internal server error.',
-    path: formatted.path,
-    extensions: { code: ErrorCode.Internal },
-  };
 }
 
 function httpErrorCode(status: number): ErrorCode {

@@ -8,9 +8,11 @@
  * and never together with an Authorization header; its responses are never cached nor sent as a referrer.
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import type { Auth, Principal } from './authentication/principal';
-import { AppError, ErrorCode } from './errors';
+import { isDatabaseUnavailable } from './database/database';
+import { AppError, DatabaseOutage, ErrorCode, InternalError } from './errors';
+import { logUnexpected } from './graphql/unexpected-errors';
 import type { Services } from './services';
 
 export interface Context {
@@ -19,9 +21,32 @@ export interface Context {
   auth: Auth | null;
   client: { userAgent: string | null; address: string };
   services: Services;
+  /** Also the X-Request-Id response header; errors shown only as a code carry it, and the logs say the rest. */
+  requestId: string;
+  /** The request's own logger: every line carries its id. */
+  log: FastifyBaseLogger;
 }
 
+/**
+ * Never fails with anything but an AppError: Apollo would answer any other error with a 500 "Context creation
+ * failed: <its raw message>".
+ */
 export async function createContext(
+  orm: MikroORM,
+  services: Services,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<Context> {
+  try {
+    return await buildContext(orm, services, request, reply);
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    logUnexpected(request.log, error);
+    throw isDatabaseUnavailable(error) ? new DatabaseOutage(request.id) : new InternalError(request.id);
+  }
+}
+
+async function buildContext(
   orm: MikroORM,
   services: Services,
   request: FastifyRequest,
@@ -48,6 +73,8 @@ export async function createContext(
     auth: authentication?.auth ?? null,
     client: { userAgent: request.headers['user-agent'] ?? null, address: request.ip },
     services,
+    requestId: request.id,
+    log: request.log,
   };
 }
 

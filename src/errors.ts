@@ -96,3 +96,26 @@ export class Overloaded extends AppError {
     );
   }
 }
+
+/** Anything we did not raise on purpose, as the client sees it (the details are logged under the request id). */
+export class InternalError extends AppError {
+  constructor(requestId?: string) {
+    super(ErrorCode.Internal, 'Internal server error.', 500);
+    if (requestId) this.extensions.requestId = requestId;
+  }
+}
+
+/** The database cannot be reached or does not answer in time: retry shortly, nothing was done. */
+export class DatabaseOutage extends AppError {
+  static readonly RETRY_AFTER_SECONDS = 5;
+
+  constructor(requestId?: string) {
+    super(
+      ErrorCode.ServiceUnavailable,
+      'The database is unavailable; try again shortly.',
+      503,
+      new Map([['retry-after', String(DatabaseOutage.RETRY_AFTER_SECONDS)]]),
+    );
+    if (requestId) this.extensions.requestId = requestId;
+  }
+}

@@ -1,5 +1,9 @@
 import net from 'node:net';
 import { pino } from 'pino';
+import { PasswordHasher } from '../src/accounts/passwords';
+import { Authenticator } from '../src/authentication/authenticator';
+import { TokenKind } from '../src/entities/api-token.entity';
+import { generateToken } from '../src/tokens/token-format';
 import { graphql, makeUser, startTestServer, TEST_PASSWORD, type TestServer } from './support/test-server';
 
 const LOGIN = 'mutation { login(username: "nobody", password: "whatever") { token } }';
@@ -92,7 +96,7 @@ describe('the HTTP app when the database cannot be reached', () => {
   let rawMessage: string;
   const logLines: string[] = [];
   beforeAll(async () => {
-    const log = pino({ level: 'error' }, { write: (line: string) => logLines.push(line) });
+    const log = pino({ level: 'warn' }, { write: (line: string) => logLines.push(line) });
     server = await startTestServer({}, { log });
     await server.orm.close();
     rawMessage = await server.orm.em
@@ -105,14 +109,21 @@ describe('the HTTP app when the database cannot be reached', () => {
   });
   afterAll(() => server.close());
 
-  it("masks a resolver's unexpected failure as INTERNAL_SERVER_ERROR, with no internals", async () => {
+  it('answers 503 SERVICE_UNAVAILABLE with Retry-After and the request id, and no internals', async () => {
     const response = await post(server, '/graphql', JSON.stringify({ query: LOGIN }));
-    expect(response.status).toBe(200);
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('5');
+    const requestId = response.headers.get('x-request-id');
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
     const text = await response.text();
     expect(JSON.parse(text)).toEqual({
       data: { login: null },
       errors: [
-        { message: 'Internal server error.', path: ['login'], extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+        {
+          message: 'The database is unavailable; try again shortly.',
+          path: ['login'],
+          extensions: { code: 'SERVICE_UNAVAILABLE', requestId },
+        },
       ],
     });
     for (const internal of ['knex', 'pool', 'select', 'acquire', 'Error:', '    at ', rawMessage]) {
@@ -120,13 +131,36 @@ describe('the HTTP app when the database cannot be reached', () => {
     }
   });
 
-  it("logs the failure's type and frames but not its message", async () => {
+  it('answers 503 also when the token check itself cannot reach the database', async () => {
+    const response = await post(server, '/graphql', JSON.stringify({ query: '{ me { id } }' }));
+    const refused = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Token ${generateToken(TokenKind.LOGIN).plaintext}`,
+      },
+      body: JSON.stringify({ query: '{ me { id } }' }),
+    });
+    expect(response.status).toBe(200);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    const body = (await refused.json()) as { errors: { message: string; extensions: object }[] };
+    expect(body.errors).toEqual([
+      {
+        message: 'The database is unavailable; try again shortly.',
+        extensions: { code: 'SERVICE_UNAVAILABLE', requestId: refused.headers.get('x-request-id') },
+      },
+    ]);
+  });
+
+  it("logs the failure's type, frames and request id but not its message", async () => {
     logLines.length = 0;
-    await post(server, '/graphql', JSON.stringify({ query: LOGIN }));
+    const response = await post(server, '/graphql', JSON.stringify({ query: LOGIN }));
     expect(logLines).toHaveLength(1);
     expect(JSON.parse(logLines[0]!)).toMatchObject({
-      level: 50,
-      msg: 'resolver failed',
+      level: 40,
+      reqId: response.headers.get('x-request-id'),
+      msg: 'database unavailable',
       err: {
         type: 'DriverException',
         frames: expect.arrayContaining([expect.stringMatching(/^\s+at /)]) as string[],
@@ -282,5 +316,75 @@ describe('CORS', () => {
     } finally {
       await closed.close();
     }
+  });
+});
+
+describe('unexpected failures', () => {
+  const SECRET = 'password=hunter2 at 10.0.0.7: select * from users';
+  let server: TestServer;
+  const logLines: string[] = [];
+  beforeAll(async () => {
+    const log = pino({ level: 'info' }, { write: (line: string) => logLines.push(line) });
+    server = await startTestServer({}, { log });
+  });
+  afterAll(() => server.close());
+  afterEach(() => jest.restoreAllMocks());
+
+  it("masks a resolver's failure as INTERNAL_SERVER_ERROR with the request id, and logs it under that id", async () => {
+    jest.spyOn(PasswordHasher.prototype, 'verify').mockRejectedValue(new TypeError(SECRET));
+    logLines.length = 0;
+    const response = await post(server, '/graphql', JSON.stringify({ query: LOGIN }));
+    expect(response.status).toBe(200);
+    const requestId = response.headers.get('x-request-id');
+    const text = await response.text();
+    expect(JSON.parse(text)).toEqual({
+      data: { login: null },
+      errors: [
+        {
+          message: 'Internal server error.',
+          path: ['login'],
+          extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
+        },
+      ],
+    });
+    expect(text).not.toContain('hunter2');
+    const logged = logLines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(logged).toContainEqual(
+      expect.objectContaining({
+        level: 50,
+        reqId: requestId,
+        err: expect.objectContaining({ type: 'TypeError' }) as unknown,
+      }),
+    );
+    expect(logLines.join('\n')).not.toContain('hunter2');
+  });
+
+  it('never answers "Context creation failed": a failing context is a masked 500 with the request id', async () => {
+    jest.spyOn(Authenticator.prototype, 'authenticate').mockRejectedValue(new Error(SECRET));
+    const response = await post(server, '/graphql', JSON.stringify({ query: '{ __typename }' }));
+    expect(response.status).toBe(500);
+    const text = await response.text();
+    expect(JSON.parse(text)).toEqual({
+      errors: [
+        {
+          message: 'Internal server error.',
+          extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: response.headers.get('x-request-id') },
+        },
+      ],
+    });
+    expect(text).not.toMatch(/Context creation failed|hunter2/);
+  });
+
+  it('gives every response its own request id, and ignores one the client sends', async () => {
+    const ids = await Promise.all(
+      [1, 2, 3].map(async () => {
+        const response = await fetch(`${server.url}/healthz`, {
+          headers: { 'x-request-id': 'chosen-by-client' },
+        });
+        return response.headers.get('x-request-id');
+      }),
+    );
+    expect(new Set(ids).size).toBe(3);
+    expect(ids).not.toContain('chosen-by-client');
   });
 });

@@ -7,6 +7,42 @@ const EMBEDDED_DATABASE_NAME = 'tokengate';
 
 export class DatabaseUnavailable extends Error {}
 
+/**
+ * Driver codes of a database that is down, restarting, refusing connections or too slow: node's socket errors,
+ * and PostgreSQL's connection (08), shutdown (57P0x), statement timeout (57014) and too-many-connections classes.
+ */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '53300',
+  '57014',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
+/** What knex and node-postgres say, without a code, when the pool cannot get or keep a connection. */
+const UNAVAILABLE_MESSAGES =
+  /Timeout acquiring a connection|Unable to acquire a connection|Connection terminated|connection timeout|Connection ended|Client has encountered a connection error|Client was closed/i;
+
+/** Whether `error` means the database cannot serve now (retry later), as opposed to a bug or a bad query. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+  return UNAVAILABLE_MESSAGES.test(error.message);
+}
+
 export interface Database {
   orm: MikroORM;
   /** Where the data lives, for start-up messages; never includes the password. */

@@ -29,10 +29,10 @@ describe('one credential-issuing field per document', () => {
     );
     const response = await graphql(server, `mutation { ${aliases.join(' ')} }`);
     expect(response.status).toBe(400);
-    expect(response.body.errors?.[0]).toMatchObject({
-      message: MESSAGE,
-      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
-    });
+    // The alias limit refuses it too; the credential rule's own sentence is there whatever that limit is.
+    expect(response.body.errors).toContainEqual(
+      expect.objectContaining({ message: MESSAGE, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
+    );
     expect(compare).not.toHaveBeenCalled();
   });
 
