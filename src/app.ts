@@ -5,10 +5,10 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import cors from '@fastify/cors';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, LogController } from 'fastify';
 import { type Context, createContext } from './context';
 import { isDatabaseUnavailable } from './database/database';
-import { DatabaseOutage, ErrorCode, InternalError } from './errors';
+import { type AppError, DatabaseOutage, ErrorCode, InternalError } from './errors';
 import { formatUnexpectedError, logUnexpected, unexpectedErrorPlugin } from './graphql/unexpected-errors';
 import { credentialFieldLimitRule } from './graphql/credential-field-limit.rule';
 import { queryLimitProtection } from './graphql/query-limits';
@@ -20,8 +20,18 @@ import type { Services } from './services';
 
 export const GRAPHQL_PATH = '/graphql';
 
-export async function buildApp(orm: MikroORM, services: Services): Promise<FastifyInstance> {
+export interface AppOptions {
+  /** False while the database schema may not be current (a server started during an outage): GraphQL gets 503. */
+  databaseReady?: () => boolean;
+}
+
+export async function buildApp(
+  orm: MikroORM,
+  services: Services,
+  options: AppOptions = {},
+): Promise<FastifyInstance> {
   const { config } = services;
+  const databaseReady = options.databaseReady ?? (() => true);
   const app = Fastify({
     loggerInstance: services.log,
     logController: new LogController({ disableRequestLogging: !config.logRequests }),
@@ -52,6 +62,10 @@ export async function buildApp(orm: MikroORM, services: Services): Promise<Fasti
     if (request.url.startsWith(GRAPHQL_PATH)) reply.header('cache-control', 'no-store');
     done(null, payload);
   });
+  app.addHook('onRequest', async (request, reply) => {
+    if (databaseReady() || !(request.url.startsWith(GRAPHQL_PATH) || request.url === '/readyz')) return;
+    return sendAppError(reply, new DatabaseOutage(request.id));
+  });
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
     if (status < 500) {
@@ -63,13 +77,7 @@ export async function buildApp(orm: MikroORM, services: Services): Promise<Fasti
     const masked = isDatabaseUnavailable(error)
       ? new DatabaseOutage(request.id)
       : new InternalError(request.id);
-    const http = masked.extensions.http as { status: number; headers?: Map<string, string> };
-    return reply
-      .status(http.status)
-      .headers(Object.fromEntries(http.headers ?? []))
-      .send({
-        errors: [{ message: masked.message, extensions: { code: masked.code, requestId: request.id } }],
-      });
+    return sendAppError(reply, masked);
   });
 
   const schema = protectSchema(await buildGraphQLSchema(), config.defaultPermission);
@@ -170,6 +178,16 @@ function landingPagePlugin(enabled: boolean): ApolloServerPlugin<Context> {
   return enabled
     ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
     : ApolloServerPluginLandingPageDisabled();
+}
+
+/** An AppError outside GraphQL, in the shape and with the status and headers GraphQL responses use. */
+function sendAppError(reply: FastifyReply, error: AppError): FastifyReply {
+  const http = error.extensions.http as { status: number; headers?: Map<string, string> };
+  const { code, requestId } = error.extensions;
+  return reply
+    .status(http.status)
+    .headers(Object.fromEntries(http.headers ?? []))
+    .send({ errors: [{ message: error.message, extensions: { code, requestId } }] });
 }
 
 function httpErrorCode(status: number): ErrorCode {

@@ -2,21 +2,37 @@ import 'reflect-metadata';
 import { buildApp, GRAPHQL_PATH } from './app';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './database/database';
-import { migrate } from './database/orm';
+import { migrateWhenReachable } from './database/migrate-when-reachable';
 import { explainFailure } from './expected-errors';
 import { createServices } from './services';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = (message: string) => console.log(`[tokengate] ${message}`);
-  const database = await openDatabase(config, { allowAttach: false, log });
-  const applied = await migrate(database.orm);
-  log(
-    `Using ${database.description}; ${applied.length ? `applied migrations ${applied.join(', ')}` : 'no pending migrations'}.`,
+  const database = await openDatabase(config, { allowAttach: false, log, tolerateOutage: true });
+  let stopping = false;
+  let databaseReady = false;
+  const migration = migrateWhenReachable(database.orm, { retryMs: 2000, stopped: () => stopping }).then(
+    (applied) => {
+      if (!applied) return;
+      databaseReady = true;
+      log(
+        `Using ${database.description}; ${applied.length ? `applied migrations ${applied.join(', ')}` : 'no pending migrations'}.`,
+      );
+    },
   );
+  // Normally the schema is current before the first request; a server started during an outage serves 503 and
+  // migrates when the database is back.
+  if (database.reachable) await migration;
+  else {
+    migration.catch((error: unknown) => {
+      console.error(`[tokengate] ${explainFailure('Migration', error)}`);
+      process.exit(1);
+    });
+  }
 
   const services = createServices(config);
-  const app = await buildApp(database.orm, services);
+  const app = await buildApp(database.orm, services, { databaseReady: () => databaseReady });
   const shutdown = async () => {
     await app.close();
     await services.passwords.close();
@@ -41,7 +57,6 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   log(`GraphQL ready at http://${config.host}:${port}${GRAPHQL_PATH}`);
 
-  let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;

@@ -226,13 +226,24 @@ describe('npm start on the embedded PostgreSQL', () => {
     }
   });
 
-  it('reports an unreachable DATABASE_URL in one sentence, without its password', async () => {
-    const result = await runServerToExit({ DATABASE_URL: 'postgres://someone:sekret@127.0.0.1:1/nowhere' });
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(
-      /^\[tokengate\] Could not connect to PostgreSQL at 127\.0\.0\.1:1\/nowhere: .+\n$/,
-    );
-    expect(result.stderr).not.toContain('sekret');
+  it('starts on an unreachable DATABASE_URL, says so in one sentence without its password, and answers 503', async () => {
+    const server = await startServer({ DATABASE_URL: 'postgres://someone:sekret@127.0.0.1:1/nowhere' });
+    try {
+      expect(server.output()).toMatch(
+        /^\[tokengate\] Could not connect to PostgreSQL at 127\.0\.0\.1:1\/nowhere \(.+\); answering 503 until it answers\.\n/,
+      );
+      expect(server.output()).not.toContain('sekret');
+      const response = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('5');
+    } finally {
+      server.child.kill('SIGTERM');
+      expect(await server.exit).toBe(0);
+    }
   });
 
   it('refuses a bad setting in one sentence before starting anything', async () => {

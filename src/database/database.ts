@@ -33,7 +33,7 @@ const UNAVAILABLE_CODES = new Set([
 ]);
 /** What knex and node-postgres say, without a code, when the pool cannot get or keep a connection. */
 const UNAVAILABLE_MESSAGES =
-  /Timeout acquiring a connection|Unable to acquire a connection|Connection terminated|connection timeout|Connection ended|Client has encountered a connection error|Client was closed/i;
+  /Timeout acquiring a connection|Unable to acquire a connection|Connection terminated|connection timeout|Connection ended|Client has encountered a connection error|Client was closed|Query read timeout/i;
 
 /** Whether `error` means the database cannot serve now (retry later), as opposed to a bug or a bad query. */
 export function isDatabaseUnavailable(error: unknown): boolean {
@@ -47,6 +47,8 @@ export interface Database {
   orm: MikroORM;
   /** Where the data lives, for start-up messages; never includes the password. */
   description: string;
+  /** Whether it answered when opened (always, unless tolerateOutage). */
+  reachable: boolean;
   close(): Promise<void>;
 }
 
@@ -54,6 +56,11 @@ export interface OpenDatabaseOptions {
   /** Reuse an embedded server that a running tokengate started (CLI commands do; a second server must not). */
   allowAttach: boolean;
   log: (message: string) => void;
+  /**
+   * Return even when DATABASE_URL does not answer (the server, which then answers 503 until it does); the CLI
+   * fails at once instead.
+   */
+  tolerateOutage?: boolean;
 }
 
 /** Connects to DATABASE_URL, or starts (or attaches to) the embedded PostgreSQL when it is not set. */
@@ -68,12 +75,19 @@ export async function openDatabase(config: Config, options: OpenDatabaseOptions)
       });
   const url = new URL(config.databaseUrl ?? embedded!.url);
   const description = `${embedded ? 'embedded PostgreSQL' : 'PostgreSQL'} at ${url.hostname}:${url.port || 5432}${url.pathname}`;
-  const orm = await initOrm(url.toString(), config).catch(async (error: unknown) => {
-    await embedded?.stop();
-    throw new DatabaseUnavailable(`Could not connect to ${description}: ${(error as Error).message}`);
-  });
+  const tolerateOutage = Boolean(options.tolerateOutage && !embedded);
+  const orm = await initOrm(url.toString(), config, { connect: !tolerateOutage }).catch(
+    async (error: unknown) => {
+      await embedded?.stop();
+      throw new DatabaseUnavailable(`Could not connect to ${description}: ${(error as Error).message}`);
+    },
+  );
   const connection = await orm.checkConnection();
-  if (!connection.ok) {
+  if (!connection.ok && tolerateOutage) {
+    options.log(
+      `Could not connect to ${description} (${connection.reason}); answering 503 until it answers.`,
+    );
+  } else if (!connection.ok) {
     await orm.close();
     await embedded?.stop();
     throw new DatabaseUnavailable(`Could not connect to ${description}: ${connection.reason}`);
@@ -81,6 +95,7 @@ export async function openDatabase(config: Config, options: OpenDatabaseOptions)
   return {
     orm,
     description,
+    reachable: connection.ok,
     close: async () => {
       await orm.close();
       await embedded?.stop();

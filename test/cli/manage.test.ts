@@ -1,9 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { AUTH_CHANNEL } from '../../src/authentication/auth-cache';
 import { ApiToken } from '../../src/entities/api-token.entity';
 import { User } from '../../src/entities/user.entity';
 import { runCli, runCliInTerminal } from '../support/run-cli';
-import { SERVER_SCRIPT, testDatabaseUrl } from '../support/test-database';
+import { testDatabaseUrl } from '../support/test-database';
 import {
   graphql,
   refusedWithin,
@@ -278,16 +277,11 @@ describe('manage', () => {
     });
   });
 
-  it('answers an unreachable database with the sentence the server gives, without the password', async () => {
+  it('answers an unreachable database in one sentence, without the password', async () => {
     const unreachable = { DATABASE_URL: 'postgres://someone:sekret@127.0.0.1:1/nowhere' };
     const result = await runCli(['token:list', 'anyone'], unreachable);
-    const serverStart = spawnSync(process.execPath, [SERVER_SCRIPT], {
-      env: { ...process.env, ...unreachable, PORT: '0' },
-      encoding: 'utf8',
-    });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^Could not connect to PostgreSQL at 127\.0\.0\.1:1\/nowhere: .+\n$/);
-    expect(serverStart.stderr).toBe(`[tokengate] ${result.stderr}`);
     expect(result.stderr).not.toContain('sekret');
   });
 
