@@ -5,17 +5,18 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import cors from '@fastify/cors';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, LogController } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { type Context, createContext } from './context';
 import { isDatabaseUnavailable } from './database/database';
 import { type AppError, DatabaseOutage, ErrorCode, InternalError } from './errors';
-import { formatUnexpectedError, logUnexpected, unexpectedErrorPlugin } from './graphql/unexpected-errors';
+import { formatClientError, logUnexpected, unexpectedErrorPlugin } from './graphql/client-errors';
 import { credentialFieldLimitRule } from './graphql/credential-field-limit.rule';
 import { queryLimitProtection } from './graphql/query-limits';
 import { scopeCheckPlugin } from './graphql/scope-check.plugin';
 import { assertEveryFieldProtected, protectSchema } from './permissions/directives';
 import { describeError } from './logging';
 import { buildGraphQLSchema } from './schema';
+import { RequestLogController } from './request-log';
 import type { Services } from './services';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -34,7 +35,7 @@ export async function buildApp(
   const databaseReady = options.databaseReady ?? (() => true);
   const app = Fastify({
     loggerInstance: services.log,
-    logController: new LogController({ disableRequestLogging: !config.logRequests }),
+    logController: new RequestLogController({ disableRequestLogging: !config.logRequests }),
     trustProxy: config.trustProxy,
     // Our own ids only: one taken from a request header could be chosen to collide with another's.
     genReqId: () => randomUUID(),
@@ -48,6 +49,7 @@ export async function buildApp(
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
+  app.decorateRequest('caller', null);
   await app.register(cors, {
     // An exact list is matched, never reflected; no origin at all leaves out every CORS header.
     origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
@@ -100,7 +102,7 @@ export async function buildApp(
     // Shutdown is ours (src/server.ts): Apollo's own signal handler would race it and re-raise the signal.
     stopOnTerminationSignals: false,
     logger: app.log,
-    formatError: formatUnexpectedError,
+    formatError: formatClientError,
     plugins: [
       landingPagePlugin(config.landingPage),
       unexpectedErrorPlugin(),

@@ -128,7 +128,7 @@ export function loadConfig(env: Env = process.env): Config {
     loginFailuresPerAddress: readInteger(env, 'LOGIN_FAILURES_PER_ADDRESS', 100, 1, 1_000_000),
     loginFailureWindowSeconds: readInteger(env, 'LOGIN_FAILURE_WINDOW_SECONDS', 900, 1, 86_400),
     defaultPermission: readChoice(env, 'DEFAULT_PERMISSION', BUILT_IN_PERMISSION_NAMES, 'isAuthenticated'),
-    logRequests: readBoolean(env, 'LOG_REQUESTS', false),
+    logRequests: readBoolean(env, 'LOG_REQUESTS', true),
     logLevel: readChoice(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'silent'], 'info'),
   };
 }

@@ -12,7 +12,8 @@ import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import type { Auth, Principal } from './authentication/principal';
 import { isDatabaseUnavailable } from './database/database';
 import { AppError, DatabaseOutage, ErrorCode, InternalError } from './errors';
-import { logUnexpected } from './graphql/unexpected-errors';
+import { logUnexpected } from './graphql/client-errors';
+import { callerOf } from './request-log';
 import type { Services } from './services';
 
 export interface Context {
@@ -59,9 +60,10 @@ async function buildContext(
     now: services.clock.now(),
     clientAddress: request.ip,
   });
+  if (authentication) request.caller = callerOf(authentication.user, authentication.auth);
   if (authentication?.auth.scheme === 'tmptoken') {
     const { token, recipient } = authentication.auth;
-    // Who the token was for, with each request made with it (pino escapes the text).
+    // Who the token was for, with each request made with it, also when the access log is off.
     request.log.info(
       { event: 'scoped_token_request', tokenId: token.id, userId: authentication.user.id, recipient },
       'request with a scoped token',

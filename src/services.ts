@@ -74,11 +74,26 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination: 1 | 
   return pino(loggerOptions(config.logLevel), pino.destination({ dest: destination, sync: true }));
 }
 
-/** What every log of tokengate keeps out: credentials in headers, and a token in a request's URL. */
+/**
+ * What every log of tokengate keeps out: credentials in headers, fields named like secrets, and a token in a
+ * request's URL. Nothing logs request bodies or GraphQL variables; the field paths are a second line of defence.
+ */
 export function loggerOptions(level: string): LoggerOptions {
   return {
     level,
-    redact: ['req.headers.authorization', 'req.headers.cookie'],
+    redact: [
+      'req.headers.authorization',
+      'req.headers.cookie',
+      'req.headers["x-api-key"]',
+      'variables',
+      '*.variables',
+      'password',
+      '*.password',
+      'token',
+      '*.token',
+      'secret',
+      '*.secret',
+    ],
     // This runs after Fastify's own request serializer, whatever that puts in.
     formatters: { log: redactRequestUrl },
   };
@@ -87,5 +102,8 @@ export function loggerOptions(level: string): LoggerOptions {
 function redactRequestUrl(entry: Record<string, unknown>): Record<string, unknown> {
   const req = entry.req as { url?: unknown } | undefined;
   if (typeof req?.url !== 'string') return entry;
-  return { ...entry, req: { ...req, url: req.url.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]') } };
+  const url = req.url.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]');
+  // Formatters run before serializers: hand Fastify's serializer the request itself with only its URL replaced
+  // (a spread copy would lose the method, host and address, which are getters).
+  return { ...entry, req: Object.create(req, { url: { value: url } }) as unknown };
 }

@@ -55,7 +55,7 @@ describe('loadConfig', () => {
       loginFailuresPerAddress: 100,
       loginFailureWindowSeconds: 900,
       defaultPermission: 'isAuthenticated',
-      logRequests: false,
+      logRequests: true,
       logLevel: 'info',
     });
   });

@@ -1,8 +1,11 @@
 /**
- * What a client sees of a failure we did not raise on purpose: never its message, stack, SQL or driver text, only
+ * What a client sees of an error. Input values are never echoed: graphql-js quotes a rejected variable or literal
+ * in its messages, and that may be a password sent in the wrong shape, to be stored by a client's error reporter.
+ *
+ * Of a failure we did not raise on purpose, the client sees never its message, stack, SQL or driver text, only
  * a stable code and the request id under which the details were logged. A database that cannot be reached is
  * told apart: 503 SERVICE_UNAVAILABLE with Retry-After, so clients and load balancers retry instead of reporting
- * a bug. Errors we raise (AppError) and GraphQL's own (validation, bad variables) pass through unchanged.
+ * a bug. Errors we raise (AppError) pass through unchanged.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
@@ -13,14 +16,13 @@ import { isDatabaseUnavailable } from '../database/database';
 import { AppError, DatabaseOutage, ErrorCode, InternalError } from '../errors';
 import { describeError } from '../logging';
 
-/** Apollo's formatError: masks what we did not raise. It sees no request; the plugin below adds the id. */
-export function formatUnexpectedError(
-  formatted: GraphQLFormattedError,
-  error: unknown,
-): GraphQLFormattedError {
+/** Apollo's formatError. It sees no request; the plugin below adds the request id. */
+export function formatClientError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   if (original instanceof AppError) return formatted;
-  if (formatted.extensions?.code !== ErrorCode.Internal) return formatted;
+  if (formatted.extensions?.code !== ErrorCode.Internal) {
+    return { ...formatted, message: withoutInputValues(formatted.message) };
+  }
   const masked = isDatabaseUnavailable(original) ? new DatabaseOutage() : new InternalError();
   return { message: masked.message, path: formatted.path, extensions: { code: masked.code } };
 }
@@ -59,6 +61,20 @@ export function unexpectedErrorPlugin(): ApolloServerPlugin<Context> {
 export function logUnexpected(log: FastifyBaseLogger, error: unknown): void {
   if (isDatabaseUnavailable(error)) log.warn({ err: describeError(error) }, 'database unavailable');
   else log.error({ err: describeError(error) }, 'request failed unexpectedly');
+}
+
+/** graphql-js's messages that quote an input value, cut before the value. */
+const VALUE_ECHOES: [RegExp, string][] = [
+  [/^(Variable "\$\w+") got invalid value .*$/s, '$1 got an invalid value.'],
+  [/^(.* cannot represent [^:]*): .*$/s, '$1.'],
+  [/^(Expected value of type "[^"]+"), found .*$/s, '$1.'],
+];
+
+function withoutInputValues(message: string): string {
+  for (const [pattern, replacement] of VALUE_ECHOES) {
+    if (pattern.test(message)) return message.replace(pattern, replacement);
+  }
+  return message;
 }
 
 const MASKED_CODES: unknown[] = [ErrorCode.Internal, ErrorCode.ServiceUnavailable];
