@@ -3,7 +3,8 @@
  * password. bcrypt alone silently ignores everything past 72 bytes; the SHA-256 step makes every byte count and
  * keeps the encoding compatible with hashes imported from Django. Checking a password always costs one bcrypt
  * run at the configured cost, also when there is no usable hash (unknown user, `!` unusable password, unknown
- * algorithm), so response times do not reveal which accounts exist.
+ * algorithm), so response times do not reveal which accounts exist. A failed check of a hash at an older, cheaper
+ * cost is padded to the same work (until the next login rehashes it); one at a higher cost cannot be.
  */
 import { createHash } from 'node:crypto';
 import { Overloaded } from '../errors';
@@ -22,7 +23,8 @@ export interface PasswordCheck {
 
 export class PasswordHasher {
   private readonly pool: BcryptPool;
-  private dummyHash: Promise<string> | null = null;
+  /** By cost: the current one for unusable hashes, older ones to pad checks of older hashes. */
+  private readonly dummyHashes = new Map<number, Promise<string>>();
 
   constructor(
     readonly cost: number,
@@ -43,16 +45,17 @@ export class PasswordHasher {
     const bcryptHash = encoded?.startsWith(BCRYPT_SHA256) ? encoded.slice(BCRYPT_SHA256.length) : null;
     const cost = bcryptHash ? BCRYPT_HASH_PATTERN.exec(bcryptHash)?.[1] : undefined;
     if (!bcryptHash || cost === undefined) {
-      await this.pool.compare(prehash(password), await this.getDummyHash());
+      await this.pool.compare(prehash(password), await this.getDummyHash(this.cost));
       return { valid: false, needsRehash: false };
     }
     const valid = await this.pool.compare(prehash(password), bcryptHash);
+    if (!valid) await this.padToCurrentCost(Number(cost));
     return { valid, needsRehash: valid && Number(cost) !== this.cost };
   }
 
   /** Computes the dummy hash ahead of the first unknown-user login, so that one is not slower than the rest. */
   async warmUp(): Promise<void> {
-    await this.getDummyHash();
+    await this.getDummyHash(this.cost);
   }
 
   close(): Promise<void> {
@@ -64,15 +67,27 @@ export class PasswordHasher {
     if (this.pool.waiting >= this.queueLimit) throw new Overloaded(5);
   }
 
-  private getDummyHash(): Promise<string> {
-    // A failed computation (a crashed worker) is not kept: the next check computes it again.
-    this.dummyHash ??= this.pool
-      .hash(prehash('tokengate dummy password'), this.cost)
-      .catch((error: unknown) => {
-        this.dummyHash = null;
+  /**
+   * bcrypt at cost k does 2^k rounds. A failed check at an older cost c0 did 2^c0; checks at c0, c0+1, ..., cost-1
+   * add 2^cost - 2^c0, so the total is exactly one check at the current cost, as for an unknown user.
+   */
+  private async padToCurrentCost(storedCost: number): Promise<void> {
+    for (let cost = storedCost; cost < this.cost; cost += 1) {
+      await this.pool.compare('', await this.getDummyHash(cost));
+    }
+  }
+
+  private getDummyHash(cost: number): Promise<string> {
+    let hash = this.dummyHashes.get(cost);
+    if (!hash) {
+      // A failed computation (a crashed worker) is not kept: the next check computes it again.
+      hash = this.pool.hash(prehash('tokengate dummy password'), cost).catch((error: unknown) => {
+        this.dummyHashes.delete(cost);
         throw error;
       });
-    return this.dummyHash;
+      this.dummyHashes.set(cost, hash);
+    }
+    return hash;
   }
 }
 

@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import { BcryptPool } from '../../src/accounts/bcrypt-pool';
+import { PasswordHasher } from '../../src/accounts/passwords';
 import { ApiToken } from '../../src/entities/api-token.entity';
 import { User } from '../../src/entities/user.entity';
 import { INVALID_CREDENTIALS_MESSAGE } from '../../src/errors';
@@ -294,5 +295,62 @@ describe('logins past the password queue', () => {
     } finally {
       await busy.close();
     }
+  });
+});
+
+describe('a wrong password for a hash at an older cost', () => {
+  let costly: TestServer;
+  let oldCostUser: string;
+  beforeAll(async () => {
+    // The server hashes at cost 11; this user's hash is still at cost 10, as after raising BCRYPT_COST.
+    costly = await startTestServer({ bcryptCost: 11 });
+    oldCostUser = (await makeUser(costly)).username;
+    const oldHasher = new PasswordHasher(10, 1);
+    try {
+      const oldHash = await oldHasher.hash(TEST_PASSWORD);
+      await costly.orm.em.fork().nativeUpdate(User, { username: oldCostUser }, { passwordHash: oldHash });
+    } finally {
+      await oldHasher.close();
+    }
+  });
+  afterAll(() => costly.close());
+
+  const wrongLogin = (username: string) =>
+    graphql(costly, LOGIN, { variables: { username, password: 'not the password' } });
+
+  /** The bcrypt rounds one failed login costs: 2^cost for each hash compared. */
+  async function roundsOf(username: string): Promise<number> {
+    const compare = jest.spyOn(BcryptPool.prototype, 'compare');
+    try {
+      expect(errorOf(await wrongLogin(username))).toMatchObject({ message: INVALID_CREDENTIALS_MESSAGE });
+      return compare.mock.calls.reduce((sum, [, hashed]) => sum + 2 ** Number(hashed.slice(4, 6)), 0);
+    } finally {
+      compare.mockRestore();
+    }
+  }
+
+  it('costs exactly the bcrypt work of a check for an unknown user', async () => {
+    await costly.services.passwords.warmUp();
+    expect(await roundsOf(oldCostUser)).toBe(2 ** 11);
+    expect(await roundsOf(uniqueUsername('nobody'))).toBe(2 ** 11);
+  });
+
+  it('takes as long as one for an unknown user, measured over HTTP', async () => {
+    await wrongLogin(oldCostUser); // computes the padding hash once
+    const times = { old: [] as number[], unknown: [] as number[] };
+    // Interleaved, so that a busy moment of the machine falls on both sides alike.
+    for (let round = 0; round < 5; round += 1) {
+      for (const [side, username] of [
+        ['old', oldCostUser],
+        ['unknown', uniqueUsername('nobody')],
+      ] as const) {
+        const started = performance.now();
+        await wrongLogin(username);
+        times[side].push(performance.now() - started);
+      }
+    }
+    const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    // Unpadded, the old hash answers in about half the time (cost 10 against 11).
+    expect(median(times.old) / median(times.unknown)).toBeGreaterThan(0.75);
   });
 });
