@@ -3,6 +3,7 @@
  * process with a sentence naming the variable. Security-relevant behaviour of Apollo and Fastify is derived from
  * these values, never from NODE_ENV or a library default.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { BUILT_IN_PERMISSION_NAMES, type BuiltInPermissionName } from './permissions/permission';
 
@@ -103,7 +104,14 @@ export function loadConfig(env: Env = process.env): Config {
     loginTokenLifetimeDays: readInteger(env, 'LOGIN_TOKEN_LIFETIME_DAYS', 30, 1, 3650),
     ...readBearerTokenLimits(env),
     bcryptCost: readInteger(env, 'BCRYPT_COST', 12, 10, 16),
-    passwordHashWorkers: readInteger(env, 'PASSWORD_HASH_WORKERS', 2, 1, 64),
+    // One core is left to the event loop: bcrypt on every core would stall every other request under a flood.
+    passwordHashWorkers: readInteger(
+      env,
+      'PASSWORD_HASH_WORKERS',
+      Math.max(1, os.availableParallelism() - 1),
+      1,
+      64,
+    ),
     passwordHashQueueLimit: readInteger(env, 'PASSWORD_HASH_QUEUE_LIMIT', 32, 1, 100_000),
     authCacheTtlMs: readInteger(env, 'AUTH_CACHE_TTL_MS', 10_000, 0, 60_000),
     introspection: readBoolean(env, 'GRAPHQL_INTROSPECTION', isDevelopment),

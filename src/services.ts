@@ -48,7 +48,7 @@ export function createServices(
   );
   const scopedTokens = new ScopedTokenSigner(resolveSecretKey(config), config.secretKeyFallbacks);
   const clock = options.clock ?? systemClock;
-  const loginThrottle = new LoginThrottle(config, clock);
+  const loginThrottle = new LoginThrottle(config, clock, passwords);
   const schemes: Record<AuthSchemeName, () => AuthScheme> = {
     token: () => new ApiTokenScheme('token', authCache, onBackgroundError),
     bearer: () => new ApiTokenScheme('bearer', authCache, onBackgroundError),

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig, PROJECT_ROOT } from '../src/config';
 
@@ -29,7 +30,7 @@ describe('loadConfig', () => {
       bearerTokenMaxDays: 365,
       bearerTokensPerUser: 10,
       bcryptCost: 12,
-      passwordHashWorkers: 2,
+      passwordHashWorkers: Math.max(1, os.availableParallelism() - 1),
       authCacheTtlMs: 10_000,
       introspection: true,
       landingPage: true,

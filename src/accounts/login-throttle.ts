@@ -11,6 +11,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import { Throttled } from '../errors';
+import type { PasswordHasher } from './passwords';
 
 export interface PasswordAttempt {
   username: string;
@@ -27,14 +28,20 @@ export class LoginThrottle {
   constructor(
     private readonly limits: ThrottleLimits,
     private readonly clock: Clock,
+    private readonly passwords: Pick<PasswordHasher, 'assertRoom'>,
   ) {}
 
-  /** Runs one password check under the throttle: refused before it runs when locked, counted when it fails. */
+  /**
+   * Runs one password check under the throttle: refused before it runs when locked, counted when it fails. When
+   * the password queue is already full the answer is 503 before any database work, so a flood of attempts costs
+   * the server as little as possible.
+   */
   async guard<T>(
     em: EntityManager,
     attempt: PasswordAttempt,
     check: () => Promise<T | null>,
   ): Promise<T | null> {
+    this.passwords.assertRoom();
     await this.assertAllowed(em, attempt);
     const result = await check();
     if (result === null) await this.recordFailure(em, attempt);

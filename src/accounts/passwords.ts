@@ -62,7 +62,8 @@ export class PasswordHasher {
     return this.pool.close();
   }
 
-  private assertRoom(): void {
+  /** Throws Overloaded when the queue is full: callers check first, before spending database work on the request. */
+  assertRoom(): void {
     // A few seconds is how long a full queue at the usual cost takes to drain on a small machine.
     if (this.pool.waiting >= this.queueLimit) throw new Overloaded(5);
   }
