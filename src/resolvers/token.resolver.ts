@@ -14,6 +14,7 @@ import { createScopedToken } from '../tokens/scoped-tokens';
 import { ManagesCredentials, scopeCatalogOf } from '../tokens/scopes';
 import { CreateBearerTokenArgs, ScopedTokenArgs } from './types/token.args';
 import { BearerTokenPayload, ScopedTokenPayload, TokenInfo } from './types/token-info.payload';
+import { TokenPolicy } from './types/token-policy.type';
 
 @Resolver()
 export class TokenResolver {
@@ -77,6 +78,26 @@ export class TokenResolver {
     const caller = callerOf(context);
     const tokens = await listLiveTokens(context.em, caller.id, context.services.clock.now());
     return tokens.map((token) => TokenInfo.from(token, tokenOf(context.auth)?.id));
+  }
+
+  @IsAuthenticated()
+  @Query(() => TokenPolicy, {
+    nullable: true,
+    description: "The server's limits on the tokens a user may create.",
+  })
+  tokenPolicy(@Ctx() context: Context, @Info() info: GraphQLResolveInfo): TokenPolicy {
+    const { config } = context.services;
+    return {
+      bearerTokenDefaultDays: config.bearerTokenDefaultDays,
+      bearerTokenMaxDays: config.bearerTokenMaxDays,
+      bearerTokensPerUser: config.bearerTokensPerUser,
+      scopedTokens: config.authSchemes.includes('tmptoken')
+        ? {
+            maxAgeSeconds: config.scopedTokenMaxAgeSeconds,
+            scopes: [...scopeCatalogOf(info.schema).grantable],
+          }
+        : null,
+    };
   }
 
   @IsAdmin()

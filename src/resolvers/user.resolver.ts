@@ -1,5 +1,12 @@
-import { Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { changeOwnPassword, createUser, findUserById, listUsers, setUserActive } from '../accounts/users';
+import { Arg, Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import {
+  changeOwnPassword,
+  createUser,
+  findUserById,
+  findUserByUsername,
+  listUsers,
+  setUserActive,
+} from '../accounts/users';
 import { type Principal, tokenOf } from '../authentication/principal';
 import type { Context } from '../context';
 import { ManagesCredentials } from '../tokens/scopes';
@@ -28,6 +35,13 @@ export class UserResolver {
     const page = parsePage('users', args);
     const users = await listUsers(context.em, { afterId: page.afterId, limit: page.size + 1 });
     return toConnection('users', page, users);
+  }
+
+  @IsAdmin()
+  @ManagesCredentials()
+  @Query(() => UserType, { nullable: true, description: 'Staff only: the user with this username, or null.' })
+  user(@Arg('username', () => String) username: string, @Ctx() context: Context): Promise<Principal | null> {
+    return findUserByUsername(context.em, username);
   }
 
   @IsAuthenticated()

@@ -187,6 +187,8 @@ describe("tokengate's own schema", () => {
   const ROOT_FIELD_PERMISSIONS = {
     'Query.myTokens': 'isAuthenticated',
     'Query.tokens': 'isAdmin',
+    'Query.tokenPolicy': 'isAuthenticated',
+    'Query.user': 'isAdmin',
     'Query.me': 'isAuthenticated',
     'Query.users': 'isAdmin',
     'Query.tracks': 'isAuthenticatedOrReadOnly',

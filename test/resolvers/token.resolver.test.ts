@@ -404,3 +404,40 @@ describe('rotateToken with a bearer token', () => {
     }
   });
 });
+
+describe('tokenPolicy', () => {
+  it("tells a signed-in user the server's token limits and the scopes a scoped token may have", async () => {
+    const policyServer = await startTestServer({ bearerTokenMaxDays: 90, bearerTokenDefaultDays: 30 });
+    const scopeless = await startTestServer({ authSchemes: ['token'] });
+    try {
+      const QUERY =
+        '{ tokenPolicy { bearerTokenDefaultDays bearerTokenMaxDays bearerTokensPerUser scopedTokens { maxAgeSeconds scopes } } }';
+      const user = await makeUser(policyServer);
+      const response = await graphql(policyServer, QUERY, {
+        headers: tokenHeader(await logInAs(policyServer, user.username)),
+      });
+      const policy = (response.body.data as { tokenPolicy: Record<string, unknown> }).tokenPolicy;
+      expect(policy).toMatchObject({
+        bearerTokenDefaultDays: 30,
+        bearerTokenMaxDays: 90,
+        bearerTokensPerUser: 10,
+        scopedTokens: { maxAgeSeconds: 86_400 },
+      });
+      const scopes = (policy.scopedTokens as { scopes: string[] }).scopes;
+      expect(scopes).toEqual(expect.arrayContaining(['Query.me', 'Query.tracks', 'Mutation.createTrack']));
+      // What can never be granted is not offered either.
+      expect(scopes).not.toEqual(expect.arrayContaining(['Mutation.createBearerToken']));
+      expect(scopes).not.toContain('Query.myTokens');
+
+      const off = await graphql(scopeless, QUERY, {
+        headers: tokenHeader(await logInAs(scopeless, user.username)),
+      });
+      expect(
+        (off.body.data as { tokenPolicy: { scopedTokens: unknown } }).tokenPolicy.scopedTokens,
+      ).toBeNull();
+      expect((await graphql(policyServer, QUERY)).body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    } finally {
+      await Promise.all([policyServer.close(), scopeless.close()]);
+    }
+  });
+});

@@ -219,3 +219,28 @@ describe('users', () => {
     });
   });
 });
+
+describe('user(username:)', () => {
+  const LOOKUP = 'query($u: String!) { user(username: $u) { id username email } }';
+
+  it('finds a user by username for staff, and answers null for an unknown one', async () => {
+    const staff = await makeUser(server, { isStaff: true });
+    const target = await makeUser(server);
+    const headers = tokenHeader(await logInAs(server, staff.username));
+    const found = await graphql(server, LOOKUP, { variables: { u: target.username }, headers });
+    expect(found.body).toEqual({
+      data: { user: { id: String(target.id), username: target.username, email: 'someone@example.org' } },
+    });
+    const unknown = await graphql(server, LOOKUP, { variables: { u: 'nobody_at_all' }, headers });
+    expect(unknown.body).toEqual({ data: { user: null } });
+  });
+
+  it('is refused to a user who is not staff', async () => {
+    const user = await makeUser(server);
+    const response = await graphql(server, LOOKUP, {
+      variables: { u: user.username },
+      headers: tokenHeader(await logInAs(server, user.username)),
+    });
+    expect(response.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
