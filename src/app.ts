@@ -16,6 +16,9 @@ import { scopeCheckPlugin } from './graphql/scope-check.plugin';
 import { assertEveryFieldProtected, protectSchema } from './permissions/directives';
 import { describeError } from './logging';
 import { buildGraphQLSchema } from './schema';
+import type { Explorer } from './config';
+import { loadPageAssets, type PageAssets } from './pages/page-assets';
+import { registerPages } from './pages/pages';
 import { RequestLogController } from './request-log';
 import type { Services } from './services';
 
@@ -24,6 +27,8 @@ export const GRAPHQL_PATH = '/graphql';
 export interface AppOptions {
   /** False while the database schema may not be current (a server started during an outage): GraphQL gets 503. */
   databaseReady?: () => boolean;
+  /** The built browser pages; by default read from dist/web. */
+  pageAssets?: PageAssets | null;
 }
 
 export async function buildApp(
@@ -104,7 +109,7 @@ export async function buildApp(
     logger: app.log,
     formatError: formatClientError,
     plugins: [
-      landingPagePlugin(config.landingPage),
+      landingPagePlugin(config.explorer),
       unexpectedErrorPlugin(),
       scopeCheckPlugin(),
       ...queryLimits.plugins,
@@ -128,6 +133,9 @@ export async function buildApp(
       context: (request, reply) => createContext(orm, services, request, reply),
     }),
   });
+
+  const pageAssets = options.pageAssets === undefined ? await loadPageAssets() : options.pageAssets;
+  registerPages(app, config, pageAssets, GRAPHQL_PATH);
 
   app.setNotFoundHandler((_request, reply) =>
     reply.status(404).send({ errors: [{ message: 'Not found.', extensions: { code: ErrorCode.NotFound } }] }),
@@ -176,8 +184,9 @@ function drainOnClose(app: FastifyInstance, graceMs = 10_000) {
   });
 }
 
-function landingPagePlugin(enabled: boolean): ApolloServerPlugin<Context> {
-  return enabled
+/** Apollo Sandbox when chosen; for GraphiQL, the redirect in registerPages answers browsers instead. */
+function landingPagePlugin(explorer: Explorer): ApolloServerPlugin<Context> {
+  return explorer === 'sandbox'
     ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
     : ApolloServerPluginLandingPageDisabled();
 }

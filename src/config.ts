@@ -8,6 +8,8 @@ import path from 'node:path';
 import { BUILT_IN_PERMISSION_NAMES, type BuiltInPermissionName } from './permissions/permission';
 
 export type Environment = 'development' | 'production';
+export const EXPLORERS = ['sandbox', 'graphiql', 'off'] as const;
+export type Explorer = (typeof EXPLORERS)[number];
 
 export interface Config {
   environment: Environment;
@@ -27,7 +29,10 @@ export interface Config {
   passwordHashQueueLimit: number;
   authCacheTtlMs: number;
   introspection: boolean;
-  landingPage: boolean;
+  /** What GET /graphql shows a browser: Apollo Sandbox (from Apollo's CDN), the self-hosted GraphiQL, or nothing. */
+  explorer: Explorer;
+  /** Serve the token page at /tokens. */
+  tokenPage: boolean;
   queryLimits: QueryLimits;
   trustProxy: boolean;
   bodyLimitBytes: number;
@@ -115,7 +120,8 @@ export function loadConfig(env: Env = process.env): Config {
     passwordHashQueueLimit: readInteger(env, 'PASSWORD_HASH_QUEUE_LIMIT', 32, 1, 100_000),
     authCacheTtlMs: readInteger(env, 'AUTH_CACHE_TTL_MS', 10_000, 0, 60_000),
     introspection: readBoolean(env, 'GRAPHQL_INTROSPECTION', isDevelopment),
-    landingPage: readBoolean(env, 'GRAPHQL_LANDING_PAGE', isDevelopment),
+    explorer: readChoice(env, 'EXPLORER', EXPLORERS, isDevelopment ? 'sandbox' : 'off'),
+    tokenPage: readBoolean(env, 'TOKEN_PAGE', true),
     queryLimits: {
       maxDepth: readInteger(env, 'GRAPHQL_MAX_DEPTH', 8, 2, 100),
       maxAliases: readInteger(env, 'GRAPHQL_MAX_ALIASES', 15, 1, 1000),

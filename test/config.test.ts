@@ -33,7 +33,8 @@ describe('loadConfig', () => {
       passwordHashWorkers: Math.max(1, os.availableParallelism() - 1),
       authCacheTtlMs: 10_000,
       introspection: true,
-      landingPage: true,
+      explorer: 'sandbox',
+      tokenPage: true,
       queryLimits: {
         maxDepth: 8,
         maxAliases: 15,
@@ -207,33 +208,43 @@ describe('loadConfig bearer token lifetimes', () => {
 });
 
 describe('loadConfig TOKENGATE_ENV', () => {
-  it('turns introspection, the landing page, limit details and CORS off by default in production', () => {
+  it('turns introspection, the explorers, limit details and CORS off by default in production', () => {
     const config = loadConfig({ TOKENGATE_ENV: 'production', SECRET_KEY });
     expect(config).toMatchObject({
       environment: 'production',
       introspection: false,
-      landingPage: false,
+      explorer: 'off',
+      tokenPage: true,
       corsOrigins: [],
     });
     expect(config.queryLimits.exposeLimits).toBe(false);
     expect(loadConfig({ TOKENGATE_ENV: 'Production', SECRET_KEY }).environment).toBe('production');
   });
 
-  it('lets an explicit GRAPHQL_INTROSPECTION=true win in production, leaving the landing page off', () => {
+  it('lets an explicit GRAPHQL_INTROSPECTION=true win in production, leaving the explorer off', () => {
     expect(
       loadConfig({ TOKENGATE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true', SECRET_KEY }),
     ).toMatchObject({
       introspection: true,
-      landingPage: false,
+      explorer: 'off',
     });
+    expect(loadConfig({ TOKENGATE_ENV: 'production', EXPLORER: 'GraphiQL', SECRET_KEY }).explorer).toBe(
+      'graphiql',
+    );
   });
 
-  it('lets an explicit false win in development', () => {
-    expect(loadConfig({ GRAPHQL_INTROSPECTION: 'false', GRAPHQL_LANDING_PAGE: 'off' })).toMatchObject({
+  it('lets an explicit choice win in development', () => {
+    expect(
+      loadConfig({ GRAPHQL_INTROSPECTION: 'false', EXPLORER: 'off', TOKEN_PAGE: 'false' }),
+    ).toMatchObject({
       environment: 'development',
       introspection: false,
-      landingPage: false,
+      explorer: 'off',
+      tokenPage: false,
     });
+    expect(refusal({ EXPLORER: 'altair' })).toBe(
+      'EXPLORER must be one of sandbox, graphiql, off, got "altair".',
+    );
   });
 
   it('refuses an unknown environment, listing the choices', () => {

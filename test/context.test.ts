@@ -289,7 +289,7 @@ describe('Apollo settings', () => {
     const apqBody = (await apq.json()) as GraphQLResponse['body'];
     expect(apqBody.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_SUPPORTED');
 
-    const production = await startTestServer({ introspection: false, landingPage: false });
+    const production = await startTestServer({ introspection: false, explorer: 'off' });
     try {
       const introspection = await graphql(production, '{ __schema { types { name } } }');
       expect(introspection.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');

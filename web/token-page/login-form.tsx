@@ -1,0 +1,74 @@
+import type { ApolloClient } from '@apollo/client';
+import { useState } from 'preact/hooks';
+import type { Session } from '../shared/session';
+import { type ShownError, shownError } from './errors';
+import { LOGIN } from './operations';
+import { ErrorText } from './widgets';
+
+interface LoginFormProps {
+  client: ApolloClient;
+  /** Why the user is here again (session ended, logged out), shown above the form. */
+  notice: string | null;
+  onSignedIn: (session: Session) => void;
+}
+
+export function LoginForm({ client, notice, onSignedIn }: LoginFormProps) {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<ShownError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const { data } = await client.mutate({ mutation: LOGIN, variables: { username, password } });
+      if (!data?.login) throw new Error('no token');
+      onSignedIn({ token: data.login.token, username: data.login.user.username });
+    } catch (failure) {
+      setError(shownError(failure));
+      setPassword('');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section aria-labelledby="login-title" class="card narrow">
+      <h1 id="login-title">Log in to manage your tokens</h1>
+      {notice && (
+        <p class="notice" role="status">
+          {notice}
+        </p>
+      )}
+      <form onSubmit={(event) => void submit(event)} noValidate>
+        <label for="username">Username</label>
+        <input
+          id="username"
+          name="username"
+          autocomplete="username"
+          required
+          value={username}
+          onInput={(event) => setUsername(event.currentTarget.value)}
+          aria-describedby={error ? 'login-error' : undefined}
+        />
+        <label for="password">Password</label>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autocomplete="current-password"
+          required
+          value={password}
+          onInput={(event) => setPassword(event.currentTarget.value)}
+          aria-describedby={error ? 'login-error' : undefined}
+        />
+        <button type="submit" disabled={busy}>
+          Log in
+        </button>
+        <ErrorText id="login-error" error={error} />
+      </form>
+    </section>
+  );
+}
