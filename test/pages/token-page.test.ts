@@ -125,6 +125,51 @@ describeInBrowser('the token page', () => {
     await expect(page.evaluate('JSON.stringify(sessionStorage)')).resolves.not.toContain(token);
   });
 
+  it('creates a scoped token from the scopes the running schema offers, for a named recipient', async () => {
+    const user = await makeUser(server);
+    const page = await open();
+    await logIn(page, user.username);
+    await page.getByLabel('Scoped token: temporary, limited to some operations').check();
+    await page
+      .getByRole('group', { name: 'Scopes: the operations it may run' })
+      .getByLabel('Query.me')
+      .check();
+    await page.getByLabel('Lifetime (minutes)').fill('10');
+    await page.getByLabel('Recipient (who or what it is for)').fill('export job');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const token = await page.getByLabel('New token', { exact: true }).inputValue();
+    expect(token).toMatch(/^tgs\./);
+    await tokensTable(page)
+      .getByRole('row')
+      .filter({ hasText: 'for export job' })
+      .getByText('Scoped')
+      .waitFor();
+
+    const headers = { authorization: `TmpToken ${token}` };
+    expect((await graphql(server, '{ me { username } }', { headers })).body).toEqual({
+      data: { me: { username: user.username } },
+    });
+    expect((await graphql(server, '{ tracks { edges { cursor } } }', { headers })).status).toBe(403);
+  });
+
+  it('shows an API error next to the control that caused it, by its code, never as raw JSON', async () => {
+    const user = await makeUser(server);
+    const page = await open();
+    await logIn(page, user.username);
+    await page.getByRole('heading', { name: 'My tokens' }).waitFor();
+    await page.getByLabel('Expires in (days)').first().fill('100000');
+    await page.getByLabel('Token name').first().fill('too long-lived');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const error = page.locator('#create-error');
+    await expect(error.getAttribute('data-code')).resolves.toBe('BAD_USER_INPUT');
+    await expect(error.textContent()).resolves.toMatch(/^expiresInDays must be/);
+    await expect(
+      page.getByLabel('Expires in (days)').first().getAttribute('aria-describedby'),
+    ).resolves.toContain('create-error');
+    await expect(page.content()).resolves.not.toMatch(/"extensions"|"errors"/);
+    await screenshot(page, 'token-page-create-error');
+  });
+
   it('revokes a token after confirmation: the row goes and the API refuses the token at once', async () => {
     const user = await makeUser(server);
     const page = await open();

@@ -316,7 +316,8 @@ function TokenTable(props: {
                 </td>
                 <td>
                   <ConfirmButton
-                    label={`Revoke ${token.name}`}
+                    label="Revoke"
+                    accessibleName={`Revoke ${token.name}`}
                     confirmLabel="Revoke"
                     consequence={
                       token.isCurrent

@@ -57,6 +57,8 @@ export function NewSecret({ secret, usage, onDone }: { secret: string; usage: st
 /** An action that asks first: the button, then the consequence and a second button to confirm. */
 export function ConfirmButton(props: {
   label: string;
+  /** What a screen reader says of the button when the visible label alone is ambiguous (one per table row). */
+  accessibleName?: string;
   confirmLabel: string;
   consequence: string;
   onConfirm: () => void;
@@ -70,13 +72,18 @@ export function ConfirmButton(props: {
   }, [asking]);
   if (!asking) {
     return (
-      <button type="button" class={props.danger ? 'danger' : 'secondary'} onClick={() => setAsking(true)}>
+      <button
+        type="button"
+        class={props.danger ? 'danger' : 'secondary'}
+        aria-label={props.accessibleName}
+        onClick={() => setAsking(true)}
+      >
         {props.label}
       </button>
     );
   }
   return (
-    <span class="confirm" role="group" aria-label={props.label}>
+    <span class="confirm" role="group" aria-label={props.accessibleName ?? props.label}>
       <span class="consequence">{props.consequence}</span>
       <button
         type="button"
