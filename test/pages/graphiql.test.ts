@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import {
   describeInBrowser,
+  finish,
   launchBrowser,
   openWatchedPage,
   screenshot,
@@ -24,9 +25,8 @@ afterAll(async () => {
 });
 afterEach(async () => {
   if (!watched) return;
-  const { foreignRequests, problems, context } = watched;
-  await context.close();
-  expect({ foreignRequests, problems }).toEqual({ foreignRequests: [], problems: [] });
+  const leftovers = await finish(watched, `graphiql-${expect.getState().currentTestName ?? 'test'}`);
+  expect(leftovers).toEqual({ foreignRequests: [], problems: [] });
 });
 
 describeInBrowser('GraphiQL', () => {

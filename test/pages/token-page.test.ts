@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import {
   describeInBrowser,
+  finish,
   launchBrowser,
   openWatchedPage,
   screenshot,
@@ -45,9 +46,8 @@ async function open(
 
 afterEach(async () => {
   if (!watched) return;
-  const { foreignRequests, problems, context } = watched;
-  await context.close();
-  expect({ foreignRequests, problems }).toEqual({ foreignRequests: [], problems: [] });
+  const leftovers = await finish(watched, `token-page-${expect.getState().currentTestName ?? 'test'}`);
+  expect(leftovers).toEqual({ foreignRequests: [], problems: [] });
 });
 
 async function logIn(page: Page, username: string, password = TEST_PASSWORD) {

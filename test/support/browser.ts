@@ -63,10 +63,22 @@ export async function openWatchedPage(browser: Browser, options: WatchOptions): 
   return { page, context, foreignRequests, problems };
 }
 
+/**
+ * Ends a watched page: saves its screenshot, closes it, and returns what it did that a page must not (a request
+ * to another origin, a console error, a CSP violation), for the test to expect empty.
+ */
+export async function finish(watched: WatchedPage, name: string) {
+  const { foreignRequests, problems, context, page } = watched;
+  await screenshot(page, name);
+  await context.close();
+  return { foreignRequests, problems };
+}
+
 /** Saves a screenshot under .data/screenshots, for a person to look at. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+  const file = `${name.replace(/[^\w-]+/g, '-').slice(0, 120)}.png`;
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, file), fullPage: true });
 }
 
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import type { Session } from '../shared/session';
 import { type ShownError, shownError } from './errors';
 import { LOGIN } from './operations';
-import { ErrorText } from './widgets';
+import { ErrorText, Field } from './widgets';
 
 interface LoginFormProps {
   client: ApolloClient;
@@ -43,25 +43,25 @@ export function LoginForm({ client, notice, onSignedIn }: LoginFormProps) {
         </p>
       )}
       <form onSubmit={(event) => void submit(event)} noValidate>
-        <label for="username">Username</label>
-        <input
+        <Field
           id="username"
+          label="Username"
+          value={username}
+          onValue={setUsername}
           name="username"
           autocomplete="username"
           required
-          value={username}
-          onInput={(event) => setUsername(event.currentTarget.value)}
           aria-describedby={error ? 'login-error' : undefined}
         />
-        <label for="password">Password</label>
-        <input
+        <Field
           id="password"
+          label="Password"
+          value={password}
+          onValue={setPassword}
           name="password"
           type="password"
           autocomplete="current-password"
           required
-          value={password}
-          onInput={(event) => setPassword(event.currentTarget.value)}
           aria-describedby={error ? 'login-error' : undefined}
         />
         <button type="submit" disabled={busy}>

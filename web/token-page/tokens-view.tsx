@@ -15,7 +15,7 @@ import {
   type TokenPolicy,
   type TokenRow,
 } from './operations';
-import { ConfirmButton, ErrorText, NewSecret, When } from './widgets';
+import { ConfirmButton, ErrorText, Field, NewSecret, When } from './widgets';
 
 interface TokensViewProps {
   client: ApolloClient;
@@ -175,24 +175,24 @@ function CreateToken(props: {
         )}
         {kind === 'BEARER' ? (
           <>
-            <label for="token-name">Token name</label>
-            <input
+            <Field
               id="token-name"
+              label="Token name"
+              value={name}
+              onValue={setName}
               required
               maxLength={100}
-              value={name}
-              onInput={(event) => setName(event.currentTarget.value)}
               aria-describedby="create-error"
             />
-            <label for="token-days">Expires in (days)</label>
-            <input
+            <Field
               id="token-days"
+              label="Expires in (days)"
+              value={days}
+              onValue={setDays}
               type="number"
               min={1}
               max={policy.bearerTokenMaxDays}
               required
-              value={days}
-              onInput={(event) => setDays(event.currentTarget.value)}
               aria-describedby="token-days-hint create-error"
             />
             <p id="token-days-hint" class="quiet">
@@ -221,25 +221,25 @@ function CreateToken(props: {
                 </label>
               ))}
             </fieldset>
-            <label for="token-minutes">Lifetime (minutes)</label>
-            <input
+            <Field
               id="token-minutes"
+              label="Lifetime (minutes)"
+              value={minutes}
+              onValue={setMinutes}
               type="number"
               min={1}
               max={maxMinutes}
-              value={minutes}
-              onInput={(event) => setMinutes(event.currentTarget.value)}
               aria-describedby="token-minutes-hint create-error"
             />
             <p id="token-minutes-hint" class="quiet">
               From 1 to {maxMinutes} minutes.
             </p>
-            <label for="token-recipient">Recipient (who or what it is for)</label>
-            <input
+            <Field
               id="token-recipient"
-              maxLength={200}
+              label="Recipient (who or what it is for)"
               value={recipient}
-              onInput={(event) => setRecipient(event.currentTarget.value)}
+              onValue={setRecipient}
+              maxLength={200}
               aria-describedby="create-error"
             />
           </>
@@ -389,12 +389,12 @@ function StaffIssue(props: {
         to take over their session.
       </p>
       <form onSubmit={(event) => void find(event)} noValidate>
-        <label for="staff-username">Username</label>
-        <input
+        <Field
           id="staff-username"
-          required
+          label="Username"
           value={username}
-          onInput={(event) => setUsername(event.currentTarget.value)}
+          onValue={setUsername}
+          required
           aria-describedby="find-error"
         />
         <button type="submit" class="secondary">
@@ -407,22 +407,22 @@ function StaffIssue(props: {
           <p>
             Issuing for <strong>{found.username}</strong>
           </p>
-          <label for="staff-token-name">Token name</label>
-          <input
+          <Field
             id="staff-token-name"
-            required
+            label="Token name"
             value={name}
-            onInput={(event) => setName(event.currentTarget.value)}
+            onValue={setName}
+            required
             aria-describedby="issue-error"
           />
-          <label for="staff-token-days">Expires in (days)</label>
-          <input
+          <Field
             id="staff-token-days"
+            label="Expires in (days)"
+            value={days}
+            onValue={setDays}
             type="number"
             min={1}
             max={props.policy.bearerTokenMaxDays}
-            value={days}
-            onInput={(event) => setDays(event.currentTarget.value)}
             aria-describedby="issue-error"
           />
           <button type="submit">Issue token for {found.username}</button>
@@ -478,22 +478,22 @@ function Account(props: {
           Every other token of yours is revoked, bearer and scoped tokens included; this session stays signed
           in.
         </p>
-        <label for="current-password">Current password</label>
-        <input
+        <Field
           id="current-password"
+          label="Current password"
+          value={currentPassword}
+          onValue={setCurrentPassword}
           type="password"
           autocomplete="current-password"
-          value={currentPassword}
-          onInput={(event) => setCurrentPassword(event.currentTarget.value)}
           aria-describedby="password-error"
         />
-        <label for="new-password">New password</label>
-        <input
+        <Field
           id="new-password"
+          label="New password"
+          value={newPassword}
+          onValue={setNewPassword}
           type="password"
           autocomplete="new-password"
-          value={newPassword}
-          onInput={(event) => setNewPassword(event.currentTarget.value)}
           aria-describedby="password-error"
         />
         <button type="submit">Change password</button>

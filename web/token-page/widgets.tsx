@@ -1,3 +1,4 @@
+import { createElement } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ShownError } from './errors';
 
@@ -112,5 +113,36 @@ export function When({ iso, empty = 'Never' }: { iso: string | null; empty?: str
     <time dateTime={iso} title={iso}>
       {date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}
     </time>
+  );
+}
+
+interface FieldProps {
+  id: string;
+  label: string;
+  value: string;
+  onValue: (value: string) => void;
+  name?: string;
+  type?: 'text' | 'password' | 'number';
+  autocomplete?: 'username' | 'current-password' | 'new-password';
+  required?: boolean;
+  maxLength?: number;
+  min?: number;
+  max?: number;
+  'aria-describedby'?: string;
+}
+
+/** A labelled input bound to a value; other attributes (type, autocomplete, aria-describedby) go to the input. */
+export function Field({ id, label, value, onValue, ...input }: FieldProps) {
+  // createElement: Preact's JSX types for <input> insist on one literal `type` per element.
+  return (
+    <>
+      <label for={id}>{label}</label>
+      {createElement('input', {
+        id,
+        value,
+        onInput: (event: Event) => onValue((event.currentTarget as HTMLInputElement).value),
+        ...input,
+      })}
+    </>
   );
 }
