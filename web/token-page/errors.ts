@@ -16,7 +16,18 @@ const SPOKEN_CODES = new Set([
   'SERVICE_UNAVAILABLE',
 ]);
 
+/** A refusal the page itself decides on (no such user), shown like the API's. */
+export class PageError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export function shownError(error: unknown): ShownError {
+  if (error instanceof PageError) return { code: error.code, message: error.message };
   const first = firstGraphQLError(error);
   if (first) return byCode(first.code, first.message, first.requestId);
   if (ServerError.is(error))

@@ -1,8 +1,8 @@
 import type { ApolloClient } from '@apollo/client';
 import { useState } from 'preact/hooks';
 import type { Session } from '../shared/session';
-import { type ShownError, shownError } from './errors';
 import { LOGIN } from './operations';
+import { useAction } from './use-action';
 import { ErrorText, Field } from './widgets';
 
 interface LoginFormProps {
@@ -15,24 +15,12 @@ interface LoginFormProps {
 export function LoginForm({ client, notice, onSignedIn }: LoginFormProps) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<ShownError | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(event: Event) {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const { data } = await client.mutate({ mutation: LOGIN, variables: { username, password } });
-      if (!data?.login) throw new Error('no token');
-      onSignedIn({ token: data.login.token, username: data.login.user.username });
-    } catch (failure) {
-      setError(shownError(failure));
-      setPassword('');
-    } finally {
-      setBusy(false);
-    }
-  }
+  const logIn = useAction(async () => {
+    setPassword('');
+    const { data } = await client.mutate({ mutation: LOGIN, variables: { username, password } });
+    onSignedIn({ token: data!.login!.token, username: data!.login!.user.username });
+  });
+  const { error } = logIn;
 
   return (
     <section aria-labelledby="login-title" class="card narrow">
@@ -42,7 +30,7 @@ export function LoginForm({ client, notice, onSignedIn }: LoginFormProps) {
           {notice}
         </p>
       )}
-      <form onSubmit={(event) => void submit(event)} noValidate>
+      <form onSubmit={(event) => void logIn.run(event)} noValidate>
         <Field
           id="username"
           label="Username"
@@ -64,7 +52,7 @@ export function LoginForm({ client, notice, onSignedIn }: LoginFormProps) {
           required
           aria-describedby={error ? 'login-error' : undefined}
         />
-        <button type="submit" disabled={busy}>
+        <button type="submit" disabled={logIn.busy}>
           Log in
         </button>
         <ErrorText id="login-error" error={error} />

@@ -1,7 +1,7 @@
 import type { ApolloClient } from '@apollo/client';
 import { useEffect, useState } from 'preact/hooks';
 import type { Session } from '../shared/session';
-import { type ShownError, shownError } from './errors';
+import { PageError } from './errors';
 import {
   CHANGE_PASSWORD,
   CREATE_BEARER_TOKEN,
@@ -15,6 +15,7 @@ import {
   type TokenPolicy,
   type TokenRow,
 } from './operations';
+import { useAction } from './use-action';
 import { ConfirmButton, ErrorText, Field, NewSecret, When } from './widgets';
 
 interface TokensViewProps {
@@ -38,19 +39,13 @@ const KIND_NAMES: Record<TokenRow['kind'], string> = { LOGIN: 'Login', BEARER: '
 
 export function TokensView({ client, session, onSignedOut }: TokensViewProps) {
   const [data, setData] = useState<PageData | null>(null);
-  const [loadError, setLoadError] = useState<ShownError | null>(null);
   const [issued, setIssued] = useState<Issued | null>(null);
 
-  async function reload() {
-    try {
-      const { data: result } = await client.query({ query: TOKEN_PAGE });
-      if (!result?.me || !result.myTokens || !result.tokenPolicy) throw new Error('incomplete answer');
-      setData({ me: result.me, tokens: result.myTokens, policy: result.tokenPolicy });
-      setLoadError(null);
-    } catch (error) {
-      setLoadError(shownError(error));
-    }
-  }
+  const load = useAction(async () => {
+    const { data: result } = await client.query({ query: TOKEN_PAGE });
+    setData({ me: result!.me!, tokens: result!.myTokens!, policy: result!.tokenPolicy! });
+  });
+  const reload = () => load.run();
 
   useEffect(() => {
     void reload();
@@ -73,7 +68,7 @@ export function TokensView({ client, session, onSignedOut }: TokensViewProps) {
         </button>
       </section>
       <h1>Your tokens</h1>
-      <ErrorText id="load-error" error={loadError} />
+      <ErrorText id="load-error" error={load.error} />
       {issued && <NewSecret secret={issued.token} usage={issued.usage} onDone={() => setIssued(null)} />}
       {data && (
         <>
@@ -108,48 +103,37 @@ function CreateToken(props: {
   const [scopes, setScopes] = useState<string[]>([]);
   const [minutes, setMinutes] = useState('60');
   const [recipient, setRecipient] = useState('');
-  const [error, setError] = useState<ShownError | null>(null);
-  const [busy, setBusy] = useState(false);
   const maxMinutes = Math.floor((policy.scopedTokens?.maxAgeSeconds ?? 0) / 60);
 
-  async function submit(event: Event) {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      if (kind === 'BEARER') {
-        const { data } = await props.client.mutate({
-          mutation: CREATE_BEARER_TOKEN,
-          variables: { name, expiresInDays: Number(days) },
-        });
-        props.onIssued({
-          token: data!.createBearerToken!.token,
-          usage: 'Scripts send it as the header Authorization: Bearer <token>.',
-        });
-        setName('');
-      } else {
-        const { data } = await props.client.mutate({
-          mutation: CREATE_SCOPED_TOKEN,
-          variables: { scopes, maxAgeSeconds: Number(minutes) * 60, recipient: recipient || null },
-        });
-        props.onIssued({
-          token: data!.scopedToken!.token,
-          usage: 'Send it as the header Authorization: TmpToken <token>; it can run only the chosen fields.',
-        });
-        setScopes([]);
-        setRecipient('');
-      }
-    } catch (failure) {
-      setError(shownError(failure));
-    } finally {
-      setBusy(false);
+  const create = useAction(async () => {
+    if (kind === 'BEARER') {
+      const { data } = await props.client.mutate({
+        mutation: CREATE_BEARER_TOKEN,
+        variables: { name, expiresInDays: Number(days) },
+      });
+      props.onIssued({
+        token: data!.createBearerToken!.token,
+        usage: 'Scripts send it as the header Authorization: Bearer <token>.',
+      });
+      setName('');
+    } else {
+      const { data } = await props.client.mutate({
+        mutation: CREATE_SCOPED_TOKEN,
+        variables: { scopes, maxAgeSeconds: Number(minutes) * 60, recipient: recipient || null },
+      });
+      props.onIssued({
+        token: data!.scopedToken!.token,
+        usage: 'Send it as the header Authorization: TmpToken <token>; it can run only the chosen fields.',
+      });
+      setScopes([]);
+      setRecipient('');
     }
-  }
+  });
 
   return (
     <section aria-labelledby="create-title" class="card">
       <h2 id="create-title">Create token</h2>
-      <form onSubmit={(event) => void submit(event)} noValidate>
+      <form onSubmit={(event) => void create.run(event)} noValidate>
         {policy.scopedTokens && (
           <fieldset class="choice">
             <legend>Kind</legend>
@@ -244,10 +228,10 @@ function CreateToken(props: {
             />
           </>
         )}
-        <button type="submit" disabled={busy}>
+        <button type="submit" disabled={create.busy}>
           Create token
         </button>
-        <ErrorText id="create-error" error={error} />
+        <ErrorText id="create-error" error={create.error} />
       </form>
     </section>
   );
@@ -259,21 +243,6 @@ function TokenTable(props: {
   onRevoked: () => Promise<void>;
   onSignedOut: (message: string) => void;
 }) {
-  const [errors, setErrors] = useState<Record<string, ShownError>>({});
-
-  async function revoke(token: TokenRow) {
-    try {
-      await props.client.mutate({ mutation: REVOKE_TOKEN, variables: { id: token.id } });
-      if (token.isCurrent) {
-        props.onSignedOut('You revoked the token of this session. Log in again.');
-        return;
-      }
-      await props.onRevoked();
-    } catch (failure) {
-      setErrors({ ...errors, [token.id]: shownError(failure) });
-    }
-  }
-
   return (
     <section aria-labelledby="tokens-title" class="card">
       <h2 id="tokens-title">My tokens</h2>
@@ -315,19 +284,7 @@ function TokenTable(props: {
                   <code>{token.prefix}</code>
                 </td>
                 <td>
-                  <ConfirmButton
-                    label="Revoke"
-                    accessibleName={`Revoke ${token.name}`}
-                    confirmLabel="Revoke"
-                    consequence={
-                      token.isCurrent
-                        ? 'This logs you out here.'
-                        : 'It stops working at once, for every program that uses it.'
-                    }
-                    danger
-                    onConfirm={() => void revoke(token)}
-                  />
-                  <ErrorText id={`revoke-error-${token.id}`} error={errors[token.id] ?? null} />
+                  <RevokeButton {...props} token={token} />
                 </td>
               </tr>
             ))}
@@ -335,6 +292,38 @@ function TokenTable(props: {
         </table>
       </div>
     </section>
+  );
+}
+
+function RevokeButton(props: {
+  client: ApolloClient;
+  token: TokenRow;
+  onRevoked: () => Promise<void>;
+  onSignedOut: (message: string) => void;
+}) {
+  const { token } = props;
+  const revoke = useAction(async () => {
+    await props.client.mutate({ mutation: REVOKE_TOKEN, variables: { id: token.id } });
+    if (token.isCurrent) props.onSignedOut('You revoked the token of this session. Log in again.');
+    else await props.onRevoked();
+  });
+  return (
+    <>
+      <ConfirmButton
+        label="Revoke"
+        accessibleName={`Revoke ${token.name}`}
+        confirmLabel="Revoke"
+        consequence={
+          token.isCurrent
+            ? 'This logs you out here.'
+            : 'It stops working at once, for every program that uses it.'
+        }
+        busy={revoke.busy}
+        danger
+        onConfirm={() => void revoke.run()}
+      />
+      <ErrorText id={`revoke-error-${token.id}`} error={revoke.error} />
+    </>
   );
 }
 
@@ -347,39 +336,25 @@ function StaffIssue(props: {
   const [found, setFound] = useState<{ id: string; username: string } | null>(null);
   const [name, setName] = useState('');
   const [days, setDays] = useState(String(props.policy.bearerTokenDefaultDays));
-  const [findError, setFindError] = useState<ShownError | null>(null);
-  const [issueError, setIssueError] = useState<ShownError | null>(null);
 
-  async function find(event: Event) {
-    event.preventDefault();
-    setFindError(null);
+  const find = useAction(async () => {
     setFound(null);
-    try {
-      const { data } = await props.client.query({ query: FIND_USER, variables: { username } });
-      if (!data?.user) setFindError({ code: 'NOT_FOUND', message: `No user is called ${username}.` });
-      else setFound(data.user);
-    } catch (failure) {
-      setFindError(shownError(failure));
-    }
-  }
+    const { data } = await props.client.query({ query: FIND_USER, variables: { username } });
+    if (!data?.user) throw new PageError('NOT_FOUND', `No user is called ${username}.`);
+    setFound(data.user);
+  });
 
-  async function issue(event: Event) {
-    event.preventDefault();
-    setIssueError(null);
-    try {
-      const { data } = await props.client.mutate({
-        mutation: CREATE_BEARER_TOKEN,
-        variables: { name, expiresInDays: Number(days), forUserId: found!.id },
-      });
-      props.onIssued({
-        token: data!.createBearerToken!.token,
-        usage: `A bearer token of ${found!.username}'s, recorded as issued by you. Hand it over safely.`,
-      });
-      setName('');
-    } catch (failure) {
-      setIssueError(shownError(failure));
-    }
-  }
+  const issue = useAction(async () => {
+    const { data } = await props.client.mutate({
+      mutation: CREATE_BEARER_TOKEN,
+      variables: { name, expiresInDays: Number(days), forUserId: found!.id },
+    });
+    props.onIssued({
+      token: data!.createBearerToken!.token,
+      usage: `A bearer token of ${found!.username}'s, recorded as issued by you. Hand it over safely.`,
+    });
+    setName('');
+  });
 
   return (
     <section aria-labelledby="staff-title" class="card">
@@ -388,7 +363,7 @@ function StaffIssue(props: {
         The token belongs to the user and is recorded as issued by you. You never act as them: there is no way
         to take over their session.
       </p>
-      <form onSubmit={(event) => void find(event)} noValidate>
+      <form onSubmit={(event) => void find.run(event)} noValidate>
         <Field
           id="staff-username"
           label="Username"
@@ -400,10 +375,10 @@ function StaffIssue(props: {
         <button type="submit" class="secondary">
           Find user
         </button>
-        <ErrorText id="find-error" error={findError} />
+        <ErrorText id="find-error" error={find.error} />
       </form>
       {found && (
-        <form onSubmit={(event) => void issue(event)} noValidate>
+        <form onSubmit={(event) => void issue.run(event)} noValidate>
           <p>
             Issuing for <strong>{found.username}</strong>
           </p>
@@ -426,7 +401,7 @@ function StaffIssue(props: {
             aria-describedby="issue-error"
           />
           <button type="submit">Issue token for {found.username}</button>
-          <ErrorText id="issue-error" error={issueError} />
+          <ErrorText id="issue-error" error={issue.error} />
         </form>
       )}
     </section>
@@ -440,39 +415,27 @@ function Account(props: {
 }) {
   const [currentPassword, setCurrentPassword] = useState('');
   const [newPassword, setNewPassword] = useState('');
-  const [error, setError] = useState<ShownError | null>(null);
   const [done, setDone] = useState<string | null>(null);
-  const [logoutError, setLogoutError] = useState<ShownError | null>(null);
 
-  async function changePassword(event: Event) {
-    event.preventDefault();
-    setError(null);
+  const changePassword = useAction(async () => {
     setDone(null);
-    try {
-      await props.client.mutate({ mutation: CHANGE_PASSWORD, variables: { currentPassword, newPassword } });
-      setDone('Your password is changed, and your other tokens are revoked.');
-      await props.onChanged();
-    } catch (failure) {
-      setError(shownError(failure));
-    } finally {
-      setCurrentPassword('');
-      setNewPassword('');
-    }
-  }
+    // Passwords do not stay in the form, whatever the answer.
+    setCurrentPassword('');
+    setNewPassword('');
+    await props.client.mutate({ mutation: CHANGE_PASSWORD, variables: { currentPassword, newPassword } });
+    setDone('Your password is changed, and your other tokens are revoked.');
+    await props.onChanged();
+  });
 
-  async function logOutEverywhere() {
-    try {
-      await props.client.mutate({ mutation: LOGOUT_ALL });
-      props.onSignedOut('You have logged out everywhere: every token of yours is revoked.');
-    } catch (failure) {
-      setLogoutError(shownError(failure));
-    }
-  }
+  const logOutEverywhere = useAction(async () => {
+    await props.client.mutate({ mutation: LOGOUT_ALL });
+    props.onSignedOut('You have logged out everywhere: every token of yours is revoked.');
+  });
 
   return (
     <section aria-labelledby="account-title" class="card">
       <h2 id="account-title">Account</h2>
-      <form onSubmit={(event) => void changePassword(event)} noValidate>
+      <form onSubmit={(event) => void changePassword.run(event)} noValidate>
         <h3>Change password</h3>
         <p class="quiet">
           Every other token of yours is revoked, bearer and scoped tokens included; this session stays signed
@@ -500,7 +463,7 @@ function Account(props: {
         <p role="status" class="quiet">
           {done ?? ''}
         </p>
-        <ErrorText id="password-error" error={error} />
+        <ErrorText id="password-error" error={changePassword.error} />
       </form>
       <h3>Log out everywhere</h3>
       <p class="quiet">
@@ -512,9 +475,10 @@ function Account(props: {
         confirmLabel="Log out everywhere"
         consequence="Every token of yours stops working now."
         danger
-        onConfirm={() => void logOutEverywhere()}
+        busy={logOutEverywhere.busy}
+        onConfirm={() => void logOutEverywhere.run()}
       />
-      <ErrorText id="logout-all-error" error={logoutError} />
+      <ErrorText id="logout-all-error" error={logOutEverywhere.error} />
     </section>
   );
 }
