@@ -10,13 +10,13 @@ import { PROJECT_ROOT } from '../../src/config';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = path.join(PROJECT_ROOT, '.data/screenshots');
-const INSTALL_HINT = `No Chromium at ${CHROMIUM_PATH}: the browser tests are skipped. Install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH).`;
+const INSTALL = 'Install it with `apt-get install -y chromium` (or set CHROMIUM_PATH).';
 
 const available = existsSync(CHROMIUM_PATH);
 if (!available && process.env.CI) {
-  throw new Error(`${INSTALL_HINT} CI must run them: .ci/run installs it.`);
+  throw new Error(`No Chromium at ${CHROMIUM_PATH}, and CI must run the browser tests. ${INSTALL}`);
 }
-if (!available) console.warn(INSTALL_HINT);
+if (!available) console.warn(`No Chromium at ${CHROMIUM_PATH}: the browser tests are skipped. ${INSTALL}`);
 
 /** `describe`, or `describe.skip` (with the reason printed) when this machine has no Chromium. */
 export const describeInBrowser: jest.Describe = available ? describe : describe.skip;
