@@ -26,6 +26,8 @@ export class AuthCache {
   private generation = 0;
   private client: Client | null = null;
   private closed = false;
+  /** An outage was reported and the listener has not connected since: later failed retries stay quiet. */
+  private outageReported = false;
   private disconnect: () => Promise<void> = () => Promise.resolve();
 
   constructor(
@@ -65,8 +67,8 @@ export class AuthCache {
   }
 
   /**
-   * Connects the invalidation listener. A failure, now or later, is reported and retried every second; the
-   * cache is bypassed until the listener is back.
+   * Connects the invalidation listener. A failure, now or later, is retried every second and reported once per
+   * outage (not once per retry); the cache is bypassed until the listener is back.
    */
   async listen(url: string, onError: (error: unknown) => void): Promise<void> {
     if (this.options.ttlMs === 0 || this.closed) return;
@@ -86,7 +88,10 @@ export class AuthCache {
       if (ended) return ended;
       ended = client.end().catch(() => undefined);
       clearInterval(heartbeat);
-      if (error && !this.closed) onError(error);
+      if (error && !this.closed && !this.outageReported) {
+        this.outageReported = true;
+        onError(error);
+      }
       if (this.client === client) this.client = null;
       this.clear();
       if (!this.closed) setTimeout(() => void this.listen(url, onError), 1000).unref();
@@ -105,6 +110,7 @@ export class AuthCache {
     if (this.closed) return lost();
     this.clear();
     this.client = client;
+    this.outageReported = false;
   }
 
   close(): Promise<void> {

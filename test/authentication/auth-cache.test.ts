@@ -130,6 +130,37 @@ describe('AuthCache', () => {
     }
   });
 
+  it('reports an outage once, not at every retry, and again after it has reconnected', async () => {
+    const cache = new AuthCache({ ttlMs: 10_000, maxEntries: 10, timeoutMs: 500 });
+    const connect = jest.spyOn(Client.prototype, 'connect');
+    const errors: unknown[] = [];
+    try {
+      await cache.listen('postgres://nobody@127.0.0.1:1/nothing', (error) => errors.push(error));
+      await until(() => connect.mock.calls.length >= 3, 10_000);
+      expect(errors).toHaveLength(1);
+    } finally {
+      connect.mockRestore();
+      await cache.close();
+    }
+
+    const { cache: listening, channel, errors: outages } = await listeningCache();
+    try {
+      for (const expected of [1, 2]) {
+        await sql("select pg_terminate_backend(pid) from pg_stat_activity where query = 'LISTEN ' || $1", [
+          channel,
+        ]);
+        await until(() => outages.length === expected);
+        // Back (it stores entries again only once it listens): the next outage is a new one, and is reported.
+        await until(async () => {
+          await listening.lookup('d1', NOW, () => Promise.resolve(lookup(1)));
+          return listening.get('d1', NOW) !== undefined;
+        });
+      }
+    } finally {
+      await listening.close();
+    }
+  });
+
   it('caches nothing when its TTL is 0', async () => {
     const cache = new AuthCache({ ttlMs: 0, maxEntries: 10 });
     await cache.listen(testDatabaseUrl(), () => undefined);
