@@ -7,9 +7,8 @@ import cors from '@fastify/cors';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { type Context, createContext } from './context';
-import { isDatabaseUnavailable } from './database/database';
-import { type AppError, DatabaseOutage, ErrorCode, InternalError } from './errors';
-import { formatClientError, logUnexpected, unexpectedErrorPlugin } from './graphql/client-errors';
+import { type AppError, DatabaseOutage, ErrorCode } from './errors';
+import { formatClientError, reportUnexpected, unexpectedErrorPlugin } from './graphql/client-errors';
 import { credentialFieldLimitRule } from './graphql/credential-field-limit.rule';
 import { queryLimitProtection } from './graphql/query-limits';
 import { scopeCheckPlugin } from './graphql/scope-check.plugin';
@@ -80,11 +79,7 @@ export async function buildApp(
         .status(status)
         .send({ errors: [{ message: error.message, extensions: { code: httpErrorCode(status) } }] });
     }
-    logUnexpected(request.log, error);
-    const masked = isDatabaseUnavailable(error)
-      ? new DatabaseOutage(request.id)
-      : new InternalError(request.id);
-    return sendAppError(reply, masked);
+    return sendAppError(reply, reportUnexpected(request.log, error, request.id));
   });
 
   const schema = protectSchema(await buildGraphQLSchema(), config.defaultPermission);
@@ -142,29 +137,27 @@ export async function buildApp(
   );
 
   app.get('/healthz', async (_request, reply) => {
-    const healthy = await orm.em
-      .getConnection()
-      .execute('select 1')
-      .then(
-        () => true,
-        () => false,
-      );
+    const healthy = await databaseAnswers(orm, 'select 1');
     return reply.status(healthy ? 200 : 503).send({ status: healthy ? 'ok' : 'database unavailable' });
   });
 
   // For a load balancer: ready when a query of our own tables answers (migrated schema, working pool).
   app.get('/readyz', async (_request, reply) => {
-    const ready = await orm.em
-      .getConnection()
-      .execute('select 1 from users limit 1')
-      .then(
-        () => true,
-        () => false,
-      );
+    const ready = await databaseAnswers(orm, 'select 1 from users limit 1');
     if (ready) return reply.send({ status: 'ready' });
     return reply.status(503).header('retry-after', '5').send({ status: 'database unavailable' });
   });
   return app;
+}
+
+function databaseAnswers(orm: MikroORM, sql: string): Promise<boolean> {
+  return orm.em
+    .getConnection()
+    .execute(sql)
+    .then(
+      () => true,
+      () => false,
+    );
 }
 
 /**

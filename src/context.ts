@@ -10,10 +10,9 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import type { Auth, Principal } from './authentication/principal';
-import { isDatabaseUnavailable } from './database/database';
-import { AppError, DatabaseOutage, ErrorCode, InternalError } from './errors';
-import { logUnexpected } from './graphql/client-errors';
-import { callerOf } from './request-log';
+import { AppError, ErrorCode } from './errors';
+import { reportUnexpected } from './graphql/client-errors';
+import { requestCallerOf } from './request-log';
 import type { Services } from './services';
 
 export interface Context {
@@ -42,8 +41,7 @@ export async function createContext(
     return await buildContext(orm, services, request, reply);
   } catch (error) {
     if (error instanceof AppError) throw error;
-    logUnexpected(request.log, error);
-    throw isDatabaseUnavailable(error) ? new DatabaseOutage(request.id) : new InternalError(request.id);
+    throw reportUnexpected(request.log, error, request.id);
   }
 }
 
@@ -60,7 +58,7 @@ async function buildContext(
     now: services.clock.now(),
     clientAddress: request.ip,
   });
-  if (authentication) request.caller = callerOf(authentication.user, authentication.auth);
+  if (authentication) request.caller = requestCallerOf(authentication.user, authentication.auth);
   if (authentication?.auth.scheme === 'tmptoken') {
     const { token, recipient } = authentication.auth;
     // Who the token was for, with each request made with it, also when the access log is off.

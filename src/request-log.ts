@@ -21,7 +21,8 @@ declare module 'fastify' {
   }
 }
 
-export function callerOf(user: Principal, auth: Auth): RequestCaller {
+/** Who made the request, for the access log (not the resolvers' callerOf, which gives the Principal). */
+export function requestCallerOf(user: Principal, auth: Auth): RequestCaller {
   if (auth.scheme === 'basic') return { userId: user.id, auth: auth.scheme };
   if (auth.scheme === 'tmptoken') {
     return { userId: user.id, auth: auth.scheme, tokenId: auth.token.id, recipient: auth.recipient };

@@ -23,7 +23,7 @@ export function formatClientError(formatted: GraphQLFormattedError, error: unkno
   if (formatted.extensions?.code !== ErrorCode.Internal) {
     return { ...formatted, message: withoutInputValues(formatted.message) };
   }
-  const masked = isDatabaseUnavailable(original) ? new DatabaseOutage() : new InternalError();
+  const masked = maskedErrorOf(original);
   return { message: masked.message, path: formatted.path, extensions: { code: masked.code } };
 }
 
@@ -55,6 +55,17 @@ export function unexpectedErrorPlugin(): ApolloServerPlugin<Context> {
         },
       }),
   };
+}
+
+/** What the client sees of an unexpected error: 503 for a database that cannot serve now, else a masked 500. */
+export function maskedErrorOf(error: unknown, requestId?: string): DatabaseOutage | InternalError {
+  return isDatabaseUnavailable(error) ? new DatabaseOutage(requestId) : new InternalError(requestId);
+}
+
+/** Logs an unexpected error outside GraphQL execution (context, HTTP layer) and returns what the client sees. */
+export function reportUnexpected(log: FastifyBaseLogger, error: unknown, requestId: string): AppError {
+  logUnexpected(log, error);
+  return maskedErrorOf(error, requestId);
 }
 
 /** The log line for an error the client sees only as a code: its type and frames, never its message. */
