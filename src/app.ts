@@ -53,7 +53,7 @@ export async function buildApp(
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
-  app.decorateRequest('caller', null);
+  app.decorateRequest('authentication', null);
   await app.register(cors, {
     // An exact list is matched, never reflected; no origin at all leaves out every CORS header.
     origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,

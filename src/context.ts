@@ -12,7 +12,6 @@ import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import type { Auth, Principal } from './authentication/principal';
 import { AppError, ErrorCode } from './errors';
 import { reportUnexpected } from './graphql/client-errors';
-import { requestCallerOf } from './request-log';
 import type { Services } from './services';
 
 export interface Context {
@@ -58,7 +57,7 @@ async function buildContext(
     now: services.clock.now(),
     clientAddress: request.ip,
   });
-  if (authentication) request.caller = requestCallerOf(authentication.user, authentication.auth);
+  request.authentication = authentication;
   if (authentication?.auth.scheme === 'tmptoken') {
     const { token, recipient } = authentication.auth;
     // Who the token was for, with each request made with it, also when the access log is off.
